@@ -1,0 +1,262 @@
+"""moedearkiv command line: a thin layer over the library (pipeline/, index/, storage/).
+
+JSON goes to stdout (ensure_ascii=False); logs, errors and progress go to stderr.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.config import Settings
+from pipeline.errors import MoedearkivError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _dump(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` stays fast
+    from pipeline.ingest import Services
+
+    if "services" not in ctx.obj:
+        obj = ctx.obj
+        ctx.obj["services"] = Services.open(Settings.resolve(home=obj["home"], db_url=obj["db"], quiet=obj["quiet"]))
+    return ctx.obj["services"]
+
+
+class Group(click.Group):
+    """Turns a MoedearkivError anywhere into one line on stderr and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MoedearkivError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="MOEDEARKIV_HOME",
+              help="Data folder (database and index). Default ./moedearkiv-data.")
+@click.option("--db", "db_url", envvar="MOEDEARKIV_DB", help="SQLAlchemy database URL (overrides the SQLite file).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr.")
+@click.pass_context
+def main(ctx: click.Context, home: Path | None, db_url: str | None, quiet: bool, verbose: int) -> None:
+    """Turn Danish municipal meeting PDFs into a searchable, structured archive."""
+    logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj.update(home=home, db=db_url, quiet=quiet)
+
+
+def _home_option(func):  # noqa: ANN001, ANN202
+    """`--home` is accepted after the command name too (`moedearkiv ingest --home DIR ...`)."""
+
+    def set_home(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is not None:
+            ctx.obj["home"] = value
+
+    return click.option("--home", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                        callback=set_home, is_eager=True, help="Data folder (database and index).")(func)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON result object per file on stdout.")
+@_home_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest PDF files and folders (recursively). Unchanged files are skipped."""
+    from pipeline.ingest import find_pdfs, ingest_paths
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    services = _services(ctx)
+    files = list(find_pdfs(paths))
+    failed = 0
+    show_bar = not services.settings.quiet and len(files) > 1
+
+    def report(result) -> None:  # noqa: ANN001
+        nonlocal failed
+        if result.status == "failed":
+            failed += 1
+            click.echo(f"error: {result.error}", err=True)
+        if as_json:
+            _dump(result.as_json())
+        elif result.status != "failed":
+            click.echo(f"{result.status:9} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id else ""))
+
+    with click.progressbar(files, label="ingest", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda p: p.name if p else "") if show_bar else _NoBar(files) as bar:
+        ingest_paths(bar, services, on_result=report)
+    ctx.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+class _NoBar:
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+    def __enter__(self) -> list:
+        return self.items
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+@main.command()
+@click.argument("query")
+@click.option("--section", help="Only this section (Beslutning, Indstilling, ...).")
+@click.option("--kind", type=click.Choice(["dagsorden", "referat", "bilag", "andet"]))
+@click.option("--body", help="Only meetings of this committee or council.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or after this date.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or before this date.")
+@click.option("--case", "case_number", help="Only items with this case number.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--per-item", is_flag=True, help="One hit per item (its best section).")
+@click.option("--json", "as_json", is_flag=True)
+@_home_option
+@click.pass_context
+def search(ctx: click.Context, query: str, section: str | None, kind: str | None, body: str | None, date_from,  # noqa: ANN001
+           date_to, case_number: str | None, limit: int, per_item: bool, as_json: bool) -> None:
+    """Full-text search over the sections of all meetings (Danish stemming; AND, OR, NOT, "phrases")."""
+    from index import QuerySyntaxError, SearchFilters
+
+    filters = SearchFilters(section=section, kind=kind, body=body, case_number=case_number,
+                            date_from=date_from.date().isoformat() if date_from else None,
+                            date_to=date_to.date().isoformat() if date_to else None)
+    try:
+        result = _services(ctx).index.search(query, filters, limit=limit, per_item=per_item)
+    except QuerySyntaxError as err:
+        raise UsageError(f"bad query {query!r}: {err}") from err
+    if as_json:
+        _dump({"query": result.query, "total": result.total, "facets": result.facets,
+               "hits": [_hit_json(h) for h in result.hits]})
+        return
+    click.echo(f"{result.total} hits for {query!r}")
+    for rank, hit in enumerate(result.hits, start=1):
+        where = f"p. {hit.page}" if hit.page else ""
+        item = f"{hit.item_number or ''} {hit.item_title or ''}".strip()
+        click.echo(f"{rank:3}. {hit.meeting_id}  {item}  [{hit.section}] {where}")
+        click.echo(f"     {hit.snippet}")
+
+
+def _hit_json(hit) -> dict:  # noqa: ANN001
+    return {"meeting_id": hit.meeting_id, "date": hit.date, "kind": hit.kind, "body": hit.body,
+            "item_number": hit.item_number, "item_title": hit.item_title, "section": hit.section,
+            "page": hit.page, "score": round(hit.score, 4), "snippet": hit.snippet}
+
+
+@main.command()
+@click.argument("meeting_id")
+@click.option("--item", "item_number", help="Only this item (e.g. 3.7), with its full section texts.")
+@click.option("--json", "as_json", is_flag=True, help="The export JSON instead of the readable view.")
+@_home_option
+@click.pass_context
+def show(ctx: click.Context, meeting_id: str, item_number: str | None, as_json: bool) -> None:
+    """A readable view of one meeting: metadata, participants, items and sections."""
+    from pipeline.export import meeting_dict
+    from pipeline.export_files import UnknownMeetingError
+    from pipeline.show import render_meeting
+
+    stored = _services(ctx).archive.load(meeting_id)
+    if stored is None:
+        raise UnknownMeetingError(f"no meeting with id {meeting_id!r}")
+    if as_json:
+        _dump(meeting_dict(stored.meeting, stored.meeting_id, stored.source))
+        return
+    click.echo(render_meeting(stored, item_number))
+
+
+@main.command()
+@click.argument("meeting_ids", nargs=-1)
+@click.option("--all", "export_all", is_flag=True, help="Every meeting in the archive.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@_home_option
+@click.pass_context
+def export(ctx: click.Context, meeting_ids: tuple[str, ...], export_all: bool, out_dir: Path) -> None:
+    """Write OUT/<meeting_id>.json per meeting (valid against schema/meeting.schema.json)."""
+    from pipeline.export_files import export_meetings
+
+    if bool(meeting_ids) == export_all:
+        raise UsageError("give meeting ids or --all (not both)")
+    archive = _services(ctx).archive
+    written = export_meetings(archive, list(meeting_ids) or archive.meeting_ids(), out_dir)
+    click.echo(f"wrote {len(written)} file(s) to {out_dir}", err=True)
+
+
+@main.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+def normalize(source) -> None:  # noqa: ANN001
+    """Print the OCR-repaired, normalized text of a plain-text FILE (or stdin)."""
+    from pipeline.text import repair_and_normalize
+
+    click.echo(repair_and_normalize(source.read()))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@_home_option
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts of documents, meetings, items, sections, pages and OCR pages; failed files with their reason."""
+    result = _services(ctx).archive.stats()
+    data = {
+        "documents": result.documents, "ingested": result.ingested, "failed": result.failed,
+        "meetings": result.meetings, "items": result.items, "sections": result.sections, "pages": result.pages,
+        "ocr_pages": result.ocr_pages, "repaired_pages": result.repaired_pages,
+        "repaired_words": result.repaired_words,
+        "failures": [{"path": f.path, "error": f.error} for f in result.failures],
+    }
+    if as_json:
+        _dump(data)
+        return
+    for key, value in data.items():
+        if key != "failures":
+            click.echo(f"{key:15} {value}")
+    for failure in result.failures:
+        click.echo(f"failed          {failure.error}")
+
+
+@main.command()
+@_home_option
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the full-text index from the database."""
+    from pipeline.ingest import reindex as rebuild
+
+    count = rebuild(_services(ctx))
+    click.echo(f"indexed {count} sections", err=True)
+
+
+@main.command()
+@click.argument("case_number")
+@click.option("--json", "as_json", is_flag=True)
+@_home_option
+@click.pass_context
+def case(ctx: click.Context, case_number: str, as_json: bool) -> None:
+    """Every item that carries CASE_NUMBER, across meetings, in date order (agenda before minutes)."""
+    from pipeline.show import case_history
+
+    rows = case_history(_services(ctx).archive, case_number)
+    if as_json:
+        _dump({"case_number": case_number, "items": rows})
+        return
+    if not rows:
+        click.echo(f"no items with case number {case_number}")
+    for row in rows:
+        click.echo(f"{row['date'] or '????-??-??'}  {row['kind']:9} {row['meeting_id']}  {row['item_number']} "
+                   f"{row['item_title']}")
+        if row["decision"]:
+            click.echo(f"            Beslutning: {row['decision'][:200]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The ingest steps between extraction and storage: choose OCR pages, repair damaged text layers."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pypdfium2 as pdfium
+
+from parsers.model import Item, Line, Page
+from parsers.repair import Repairer
+from pipeline.extract import visible_chars
+from pipeline.ocr import OcrEngine
+
+
+def pages_to_ocr(pages: list[Page], repairer: Repairer, min_text_chars: int) -> list[int]:
+    """Pages with an image and no usable text layer: none at all, or one written by a non-Danish OCR."""
+    chosen = []
+    for page in pages:
+        if not page.has_image:
+            continue
+        if visible_chars(page.text) < min_text_chars or repairer.quality(page.text).damaged:
+            chosen.append(page.number)
+    return chosen
+
+
+def ocr(pdf: pdfium.PdfDocument, pages: list[Page], numbers: list[int], engine: OcrEngine) -> list[Page]:
+    """Replace the chosen pages' text by Tesseract's; the old text layer stays as raw_text."""
+    read = engine.ocr_pages(pdf, numbers)
+    out = []
+    for page in pages:
+        lines = read.get(page.number)
+        if lines is None:
+            out.append(page)
+            continue
+        text = "\n".join(line.text for line in lines)
+        out.append(replace(page, text=text, raw_text=page.raw_text or text, source="ocr", lines=tuple(lines)))
+    return out
+
+
+def repair(pages: list[Page], repairer: Repairer) -> list[Page]:
+    """Repair text-layer pages that a non-Danish OCR wrote (no image to OCR again); line layout is kept."""
+    out = []
+    for page in pages:
+        if page.source != "text" or not repairer.quality(page.text).damaged:
+            out.append(page)
+            continue
+        result = repairer.repair(page.text)
+        new_texts = result.text.split("\n")
+        if len(new_texts) == len(page.lines):
+            lines = tuple(replace(line, text=t) for line, t in zip(page.lines, new_texts, strict=True))
+        else:
+            lines = tuple(replace(line, text=repairer.repair(line.text).text) for line in page.lines)
+        out.append(replace(page, text=result.text, source="repaired", repairs=result.repairs, lines=lines))
+    return out
+
+
+def document_lines(pages: list[Page]) -> list[Line]:
+    return [line for page in pages for line in page.lines]
+
+
+_WORD = re.compile(r"\S+")
+
+
+def damaged_spellings(pages: list[Page]) -> dict[str, str]:
+    """repaired word → the damaged word it was, over the repaired pages (word counts are kept by repair)."""
+    mapping: dict[str, str] = {}
+    for page in pages:
+        if page.source != "repaired":
+            continue
+        for fixed, raw in zip(_WORD.findall(page.text), _WORD.findall(page.raw_text), strict=False):
+            if fixed != raw:
+                mapping.setdefault(fixed, raw)
+    return mapping
+
+
+def section_raw_texts(items: tuple[Item, ...], spellings: dict[str, str]) -> dict[tuple[int, int], str]:
+    """Each section's text in the damaged spelling, where it had one, so searches in that spelling find it."""
+    if not spellings:
+        return {}
+    raw: dict[tuple[int, int], str] = {}
+    for i, item in enumerate(items):
+        for j, section in enumerate(item.sections):
+            damaged = _WORD.sub(lambda m: spellings.get(m.group(0), m.group(0)), section.text)
+            if damaged != section.text:
+                raw[(i, j)] = damaged
+    return raw

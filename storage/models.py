@@ -1,0 +1,108 @@
+"""SQLAlchemy 2 tables: documents and their pages, meetings with items, sections, participants."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DocumentRow(Base):
+    """One ingested (or failed) file. sha256 is what makes re-ingest a no-op."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # ingested | failed
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    page_rows: Mapped[list[PageRow]] = relationship(back_populates="document", cascade="all, delete-orphan",
+                                                    order_by="PageRow.number")
+    meeting: Mapped[MeetingRow | None] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # text | ocr | repaired
+    text: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str] = mapped_column(Text)
+    repairs: Mapped[int] = mapped_column(Integer, default=0)
+    document: Mapped[DocumentRow] = relationship(back_populates="page_rows")
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    body: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    start_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    location: Mapped[str | None] = mapped_column(Text, nullable=True)
+    toc: Mapped[list] = mapped_column(JSON, default=list)
+    tables: Mapped[list] = mapped_column(JSON, default=list)  # tables outside items: [{"page", "rows"}]
+    document: Mapped[DocumentRow] = relationship(back_populates="meeting")
+    items: Mapped[list[ItemRow]] = relationship(back_populates="meeting", cascade="all, delete-orphan",
+                                                order_by="ItemRow.position")
+    participants: Mapped[list[ParticipantRow]] = relationship(cascade="all, delete-orphan",
+                                                              order_by="ParticipantRow.position")
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(20))
+    heading: Mapped[str | None] = mapped_column(Text, nullable=True)
+    title: Mapped[str] = mapped_column(Text)
+    case_number: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    case_initials: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    page_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    page_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    tables: Mapped[list] = mapped_column(JSON, default=list)
+    meeting: Mapped[MeetingRow] = relationship(back_populates="items")
+    sections: Mapped[list[SectionRow]] = relationship(cascade="all, delete-orphan", order_by="SectionRow.position")
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    heading: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    page_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    page_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    party: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    municipality: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    substitute_for: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -1,0 +1,32 @@
+"""Bad input: every unusable file is named with its reason (regression PDFs in fixtures/bad/)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import DamagedPdfError, EmptyFileError, EncryptedPdfError, NotAPdfError
+from pipeline.pdf import open_pdf
+
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
+
+
+@pytest.mark.parametrize(("name", "error", "hint"), [
+    ("empty.pdf", EmptyFileError, "0 bytes"),
+    ("not-a-pdf.pdf", NotAPdfError, "not a PDF"),
+    ("encrypted.pdf", EncryptedPdfError, "qpdf --decrypt"),
+    ("truncated.pdf", DamagedPdfError, "qpdf"),
+    ("garbage-header.pdf", DamagedPdfError, "damaged"),
+])
+def test_bad_pdf_is_reported_with_path_and_reason(name: str, error: type, hint: str) -> None:
+    with pytest.raises(error) as caught:
+        open_pdf(BAD / name)
+    message = str(caught.value)
+    assert str(BAD / name) in message
+    assert hint in message
+
+
+def test_good_pdf_opens(fixtures_dir: Path) -> None:
+    pdf = open_pdf(fixtures_dir / "pdf" / "000.pdf")
+    assert len(pdf) > 10
+    pdf.close()
