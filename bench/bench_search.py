@@ -1,0 +1,169 @@
+"""Benchmark the search index on a synthetic archive made from the seed texts.
+
+    .venv/bin/python bench/bench_search.py                 # 100,000 sections (the target size)
+    .venv/bin/python bench/bench_search.py --sections 5000 # quick run
+
+Sections are made by shuffling real paragraphs of the seed texts (fixed random seed), spread over meetings
+of varying ids, dates, bodies and kinds; one in ten gets an OCR-damaged raw text. Reports the bulk build
+rate (sections/s), the time to add one meeting to the built index, and query latency p50/p95 over a fixed
+mix of single words, AND queries, phrases and filtered queries (targets: build >= 2,000 sections/s,
+p95 <= 50 ms).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from index import SearchFilters, SearchIndex, SectionDoc  # noqa: E402
+from index.analysis import analyze  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+BODIES = ("KKR Hovedstaden", "KKR Sjælland", "Økonomiudvalget", "Børne- og Skoleudvalget", "Teknik- og Miljøudvalget",
+          "Social- og Sundhedsudvalget", "Kommunalbestyrelsen", "Kultur- og Fritidsudvalget")
+SECTIONS = ("Baggrund", "Indstilling", "Sagsfremstilling", "Beslutning", "Bilag", "Resumé")
+KINDS = ("dagsorden", "referat", "referat", "bilag")
+ITEM_RE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.?\s+([A-ZÆØÅ][^\t]{10,100})$")
+WORD_RE = re.compile(r"[^\W\d_]{4,}")
+OCR_DAMAGE = str.maketrans({"ø": "g", "æ": "ae", "å": "a", "Ø": "@", "Æ": "Ae", "Å": "A"})
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    paragraphs: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+def load_material(seeds: Path) -> Material:
+    paragraphs: list[str] = []
+    titles: list[str] = []
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        titles += [m.group(1).strip() for m in map(ITEM_RE.match, text.splitlines()) if m]
+        for block in re.split(r"\n\s*\n", text):
+            para = " ".join(block.split())
+            if len(para.split()) >= 8:
+                paragraphs.append(para)
+    return Material(tuple(paragraphs), tuple(dict.fromkeys(titles)))
+
+
+def synthetic_docs(material: Material, n_sections: int, rng: random.Random) -> Iterator[list[SectionDoc]]:
+    """Yield meetings (lists of SectionDoc) until `n_sections` sections are made."""
+    made, meeting_no = 0, 0
+    while made < n_sections:
+        meeting_no += 1
+        body = rng.choice(BODIES)
+        dated = rng.random() > 0.03
+        date = f"{rng.randint(2008, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if dated else None
+        meeting_id = f"m{meeting_no:06d}-{rng.getrandbits(24):06x}"
+        kind = rng.choice(KINDS)
+        docs: list[SectionDoc] = []
+        for item_no in range(1, rng.randint(4, 20) + 1):
+            title = rng.choice(material.titles)
+            case = f"SAG-{(date or '2020')[:4]}-{rng.randint(1, 99999):05d}"
+            for section in rng.sample(SECTIONS, rng.randint(1, 4)):
+                if made >= n_sections:
+                    break
+                text = " ".join(rng.sample(material.paragraphs, rng.randint(1, 4)))
+                raw = text.translate(OCR_DAMAGE) if rng.random() < 0.1 else ""
+                docs.append(SectionDoc(meeting_id=meeting_id, date=date, kind=kind, body=body,
+                                       item_number=str(item_no), item_title=title, case_number=case,
+                                       section=section, position=len(docs), page=rng.randint(1, 60),
+                                       text=text, raw_text=raw))
+                made += 1
+        if docs:
+            yield docs
+
+
+@dataclass(frozen=True, slots=True)
+class BenchQuery:
+    category: str
+    text: str
+    filters: SearchFilters
+
+
+def query_mix(material: Material, rng: random.Random, per_category: int) -> list[BenchQuery]:
+    """Single words, AND pairs, phrases (adjacent words of a real paragraph) and filtered queries."""
+    words = sorted({w.lower() for p in material.paragraphs for w in WORD_RE.findall(p)})
+    fixed = ["kommunerne", "lærepladser", "laerepladser", "sundhedsråd", "flygtninge", "budget", "økonomi"]
+    queries = [BenchQuery("word", w, SearchFilters()) for w in fixed]
+    queries += [BenchQuery("word", rng.choice(words), SearchFilters()) for _ in range(per_category - len(fixed))]
+    queries += [BenchQuery("and", f"{rng.choice(words)} {rng.choice(words)}", SearchFilters())
+                for _ in range(per_category // 2)]
+    queries += [BenchQuery("and", f"{rng.choice(fixed)} {rng.choice(words)}", SearchFilters())
+                for _ in range(per_category - per_category // 2)]
+    while sum(q.category == "phrase" for q in queries) < per_category:
+        para = rng.choice(material.paragraphs).split()
+        start = rng.randrange(0, max(1, len(para) - 3))
+        phrase = " ".join(w.strip('.,;:()"') for w in para[start:start + rng.randint(2, 3)])
+        if len(analyze(phrase)) >= 2:
+            queries.append(BenchQuery("phrase", f'"{phrase}"', SearchFilters()))
+    for i in range(per_category):
+        year = rng.randint(2008, 2026)
+        filters = (SearchFilters(section=rng.choice(SECTIONS)), SearchFilters(body=rng.choice(BODIES)),
+                   SearchFilters(date_from=f"{year}-01-01", date_to=f"{year}-12-31"),
+                   SearchFilters(kind="referat", section="Beslutning"))[i % 4]
+        queries.append(BenchQuery("filtered", rng.choice(fixed + words[:: max(1, len(words) // 50)]), filters))
+    return queries
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(n_sections: int, per_category: int, seed: int, workdir: Path) -> None:
+    rng = random.Random(seed)
+    material = load_material(SEEDS)
+    meetings = list(synthetic_docs(material, n_sections, rng))
+    print(f"material: {len(material.paragraphs)} paragraphs, {len(material.titles)} titles; "
+          f"{n_sections} sections in {len(meetings)} meetings")
+    with SearchIndex.open(workdir / "index") as ix:
+        start = time.perf_counter()
+        ix.add(doc for meeting in meetings for doc in meeting)
+        build = time.perf_counter() - start
+        print(f"build: {n_sections} sections in {build:.1f} s = {n_sections / build:,.0f} sections/s "
+              f"(one writer, bulk)")
+        extra = list(synthetic_docs(material, 600, random.Random(seed + 1)))
+        start = time.perf_counter()
+        added = sum(ix.add(meeting) for meeting in extra)
+        per_meeting = (time.perf_counter() - start) / len(extra)
+        print(f"incremental: {len(extra)} meetings ({added} sections), {per_meeting * 1000:.0f} ms per meeting")
+        queries = query_mix(material, random.Random(seed + 2), per_category)
+        ix.search("kommunerne", SearchFilters())  # open the searcher once, as a long-running process would
+        timings: dict[str, list[float]] = {}
+        for query in queries:
+            start = time.perf_counter()
+            ix.search(query.text, query.filters, limit=10)
+            timings.setdefault(query.category, []).append((time.perf_counter() - start) * 1000)
+    everything = [t for ts in timings.values() for t in ts]
+    for category, ts in [*timings.items(), ("all", everything)]:
+        print(f"query {category:9} n={len(ts):4}  p50 {statistics.median(ts):7.1f} ms  "
+              f"p95 {percentile(ts, 0.95):7.1f} ms  max {max(ts):7.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sections", type=int, default=100_000)
+    parser.add_argument("--queries-per-category", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=20260616)
+    parser.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
+    args = parser.parse_args()
+    if args.dir:
+        run(args.sections, args.queries_per_category, args.seed, args.dir)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+        run(args.sections, args.queries_per_category, args.seed, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Running a parsed query on a Whoosh searcher: hits with snippets, totals and facet counts."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from whoosh.searching import Searcher
+
+from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
+from index.query import parse_query
+from index.snippet import Highlight, highlight_for, make_snippet
+from index.whoosh_query import compile_filters, compile_node
+
+
+class FacetColumns:
+    """Facet and collapse values of every document, read once per searcher (a list lookup per match
+    is much cheaper than Whoosh's per-document categorizers)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._reader = searcher.reader()
+        self._columns: dict[str, list[Any]] = {}
+
+    def column(self, name: str) -> list[Any]:
+        if name not in self._columns:
+            self._columns[name] = list(self._reader.column_reader(name))
+        return self._columns[name]
+
+    def counts(self, docnums: list[int]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for name in FACET_FIELDS:
+            column = self.column(name)
+            counts = Counter(column[d] for d in docnums)
+            counts.pop("", None)
+            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+
+def _snippet(fields: dict[str, Any], highlight: Highlight) -> str:
+    snippet, marked = make_snippet(fields.get("text") or "", highlight)
+    raw = fields.get("raw_text") or ""
+    if marked == 0 and raw:  # matched on a damaged spelling only: show where, in the raw text
+        raw_snippet, raw_marked = make_snippet(raw, highlight)
+        if raw_marked:
+            return raw_snippet
+    return snippet
+
+
+def _hit(fields: dict[str, Any], score: float, highlight: Highlight) -> Hit:
+    return Hit(
+        meeting_id=fields["meeting_id"],
+        date=fields.get("date"),
+        kind=fields.get("kind", ""),
+        body=fields.get("body") or None,
+        item_number=fields.get("item_number"),
+        item_title=fields.get("item_title"),
+        section=fields.get("section", ""),
+        page=fields.get("page"),
+        score=round(float(score), 4),
+        snippet=_snippet(fields, highlight),
+        case_number=fields.get("case_number") or None,
+        position=int(fields.get("position") or 0),
+    )
+
+
+def _ranked(ranked: list[tuple[float, int]], columns: FacetColumns, limit: int,
+            per_item: bool) -> tuple[list[tuple[float, int]], int]:
+    """Top (score, docnum) pairs and the total; with `per_item` only the best section of each item counts.
+
+    (Whoosh's own `collapse` miscounts totals and facets when it swaps a group's best document.)
+    """
+    if not per_item:
+        return ranked[:limit], len(ranked)
+    keys = columns.column("item_key")
+    best: dict[Any, tuple[float, int]] = {}
+    for score, docnum in ranked:  # best first
+        best.setdefault(keys[docnum], (score, docnum))
+    return list(best.values())[:limit], len(best)
+
+
+def run_search(searcher: Searcher, columns: FacetColumns, query: str, filters: SearchFilters, limit: int,
+               per_item: bool) -> SearchResult:
+    """Parse, compile and run `query`; with `per_item` keep the best section of each (meeting, item).
+
+    Every match is scored (the totals and facets need them all anyway); facets count matching sections.
+    """
+    node = parse_query(query)
+    results = searcher.search(compile_node(node), limit=None, filter=compile_filters(filters))
+    ranked = [(score, docnum) for score, docnum in results.top_n]
+    top, total = _ranked(ranked, columns, max(1, limit), per_item)
+    highlight = highlight_for(node)
+    hits = tuple(_hit(searcher.stored_fields(docnum), score, highlight) for score, docnum in top)
+    return SearchResult(query=query, total=total, hits=hits, facets=columns.counts([d for _, d in ranked]))

@@ -1,0 +1,143 @@
+"""The on-disk Whoosh index: open/create, add a meeting's sections, delete, clear, search.
+
+The database is the source of truth; this index can always be rebuilt from it (clear + add per meeting).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+from index.analysis import damaged_words
+from index.documents import SectionDoc
+from index.model import SearchFilters, SearchResult
+from index.schema import SCHEMA_VERSION, build_schema, to_fields
+from index.search import FacetColumns, run_search
+
+VERSION_FILE = "moedearkiv-index.json"
+
+
+class IndexVersionError(RuntimeError):
+    """The index on disk was built by another schema version: clear() it and add the meetings again."""
+
+
+class SearchIndex:
+    """A full-text index of meeting sections. One writer and one commit per `add` call."""
+
+    def __init__(self, path: Path, ix: whoosh_index.Index, writer_mb: int = 256) -> None:
+        self.path = path
+        self._ix = ix
+        self._writer_mb = writer_mb
+        self._searcher: Searcher | None = None
+        self._columns: FacetColumns | None = None
+
+    @classmethod
+    def open(cls, path: Path, writer_mb: int = 256) -> SearchIndex:
+        """Open the index at `path`, creating it (and the folder) if missing."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if not whoosh_index.exists_in(str(path)):
+            return cls(path, _create(path), writer_mb)
+        version = _read_version(path)
+        if version != SCHEMA_VERSION:
+            raise IndexVersionError(
+                f"The search index in {path} has schema version {version}, this program needs {SCHEMA_VERSION}: "
+                "rebuild it (reindex)."
+            )
+        return cls(path, whoosh_index.open_dir(str(path)), writer_mb)
+
+    def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int:
+        """Make the index hold exactly `docs` for this meeting (none at all if `docs` is empty)."""
+        return self._write(docs, also_delete=(meeting_id,))
+
+    def add(self, docs: Iterable[SectionDoc]) -> int:
+        """Index sections, replacing every section already indexed for the meetings they belong to.
+
+        Returns the number of sections written. Meant to be called with one whole meeting (or many, for a
+        bulk rebuild): a meeting re-parsed into fewer sections leaves nothing stale behind.
+        """
+        return self._write(docs, also_delete=())
+
+    def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
+        writer = self._ix.writer(limitmb=self._writer_mb)
+        seen: set[str] = set(also_delete)
+        count = 0
+        try:
+            for meeting_id in also_delete:
+                writer.delete_by_term("meeting_id", meeting_id)
+            for doc in docs:
+                if doc.meeting_id not in seen:
+                    seen.add(doc.meeting_id)
+                    writer.delete_by_term("meeting_id", doc.meeting_id)
+                writer.add_document(**to_fields(doc, damaged_words(doc.raw_text, doc.text)))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._invalidate()
+        return count
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer.delete_by_term("meeting_id", meeting_id)
+        writer.commit()
+        self._invalidate()
+
+    def clear(self) -> None:
+        """Empty the index (for a full reindex), also fixing an index of an older schema version."""
+        self.close()
+        self._ix.close()
+        for file in self.path.iterdir():  # only the index's own files: the folder may hold others
+            if file.is_file() and (file.name.startswith(("MAIN", "_MAIN")) or file.name == VERSION_FILE):
+                file.unlink()
+        self._ix = _create(self.path)
+
+    def count(self) -> int:
+        return self._get_searcher().doc_count()
+
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10,
+               per_item: bool = False) -> SearchResult:
+        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries."""
+        searcher = self._get_searcher()
+        if self._columns is None:
+            self._columns = FacetColumns(searcher)
+        return run_search(searcher, self._columns, query, filters or SearchFilters(), limit, per_item)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._columns = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _get_searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def _invalidate(self) -> None:
+        self.close()
+
+
+def _create(path: Path) -> whoosh_index.Index:
+    ix = whoosh_index.create_in(str(path), build_schema())
+    (path / VERSION_FILE).write_text(json.dumps({"engine": "whoosh", "schema_version": SCHEMA_VERSION}))
+    return ix
+
+
+def _read_version(path: Path) -> int | None:
+    try:
+        return int(json.loads((path / VERSION_FILE).read_text())["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,144 @@
+"""Turn the parsed query tree and SearchFilters into Whoosh query objects.
+
+Field weights (BM25F): the item title counts `TITLE_BOOST` times a section-text match; a match only in the
+raw OCR text (damaged spellings) counts `RAW_BOOST`. Adjacent query words that also occur as a phrase get
+`PROXIMITY_BOOST` on top, so the phrase beats the same words scattered over the section.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from whoosh import query as wq
+
+from index.analysis import analyze, fold, prefix_forms
+from index.model import QuerySyntaxError, SearchFilters
+from index.query import And, Filter, Node, Not, Or, Phrase, Word
+from index.schema import normalize_case_number
+
+TITLE_BOOST = 3.0
+TEXT_BOOST = 1.0
+RAW_BOOST = 0.3
+PROXIMITY_BOOST = 1.5
+PROXIMITY_SLOP = 2
+
+
+def _fields(field: str | None) -> tuple[tuple[str, float], ...]:
+    all_fields = (("title", TITLE_BOOST), ("text", TEXT_BOOST), ("raw", RAW_BOOST))
+    return all_fields if field is None else tuple(f for f in all_fields if f[0] == field)
+
+
+def _term(field: str, word: str, boost: float) -> wq.Query:
+    stems = analyze(word)
+    if field == "raw":  # raw is OCR output: its words may be the transliterated form of a Danish query word
+        keys = dict.fromkeys(s for w in (word.lower(), fold(word.lower())) for s in analyze(w))
+        if len(stems) == 1 and len(keys) > 1:
+            return wq.Or([wq.Term(field, k, boost=boost) for k in keys])
+    if len(stems) == 1:
+        return wq.Term(field, stems[0], boost=boost)
+    if field == "raw":  # raw has no positions: all the parts must occur
+        return wq.And([wq.Term(field, s, boost=boost) for s in stems])
+    return wq.Phrase(field, stems, boost=boost)
+
+
+def _prefix(field: str, word: str, boost: float) -> wq.Query:
+    parts = [wq.Prefix(field, form, boost=boost) for form in prefix_forms(word)]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _word(node: Word) -> wq.Query:
+    make = _prefix if node.prefix else _term
+    parts = [make(field, node.text, boost) for field, boost in _fields(node.field)]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _phrase(node: Phrase) -> wq.Query:
+    stems = analyze(node.text)
+    if len(stems) == 1:
+        return _word(Word(node.text, node.field))
+    fields = [(f, b) for f, b in _fields(node.field) if f != "raw"] or [("raw", RAW_BOOST)]
+    parts = [wq.Phrase(f, stems, boost=b) if f != "raw" else wq.And([wq.Term(f, s) for s in stems])
+             for f, b in fields]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _filter(node: Filter) -> wq.Query:
+    value = node.value
+    if node.field == "section":
+        query: wq.Query = wq.Term("section_lc", value.lower())
+    elif node.field == "kind":
+        query = wq.Term("kind_lc", value.lower())
+    elif node.field == "case":
+        query = wq.Term("case_number", normalize_case_number(value))
+    elif node.field == "year":
+        query = wq.Term("year", value)
+    else:
+        query = _body(value)
+    return wq.ConstantScoreQuery(query, 0.0)
+
+
+def _body(value: str) -> wq.Query:
+    stems = analyze(value)
+    if not stems:
+        return wq.Term("body", value)
+    return wq.And([wq.Term("body_words", s) for s in stems])
+
+
+def _proximity(children: tuple[Node, ...]) -> wq.Query | None:
+    """An optional phrase over the plain, unfielded words of an AND (in query order)."""
+    words = [c.text for c in children if isinstance(c, Word) and c.field is None and not c.prefix]
+    stems = [s for w in words for s in analyze(w)]
+    if len(stems) < 2:
+        return None
+    return wq.Or([wq.Phrase("title", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * TITLE_BOOST),
+                  wq.Phrase("text", stems, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)])
+
+
+def compile_node(node: Node) -> wq.Query:
+    if isinstance(node, Word):
+        return _word(node)
+    if isinstance(node, Phrase):
+        return _phrase(node)
+    if isinstance(node, Filter):
+        return _filter(node)
+    if isinstance(node, Not):
+        return wq.AndNot(wq.Every(), compile_node(node.child))
+    if isinstance(node, Or):
+        return wq.Or([compile_node(c) for c in node.children])
+    return _and(node)
+
+
+def _and(node: And) -> wq.Query:
+    positives = [compile_node(c) for c in node.children if not isinstance(c, Not)]
+    negatives = [compile_node(c.child) for c in node.children if isinstance(c, Not)]
+    required: wq.Query = wq.And(positives) if len(positives) > 1 else positives[0] if positives else wq.Every()
+    if negatives:
+        required = wq.AndNot(required, negatives[0] if len(negatives) == 1 else wq.Or(negatives))
+    proximity = _proximity(node.children)
+    return wq.AndMaybe(required, proximity) if proximity is not None else required
+
+
+def to_date(value: date | str | None, what: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise QuerySyntaxError(f"{what} must be an ISO date like 2025-09-02, not '{value}'.") from None
+
+
+def compile_filters(filters: SearchFilters) -> wq.Query | None:
+    parts: list[wq.Query] = []
+    for field, value in (("section", filters.section), ("kind", filters.kind), ("body", filters.body),
+                         ("case", filters.case_number)):
+        if value and value.strip():
+            parts.append(_filter(Filter(field, value.strip())))
+    start, end = to_date(filters.date_from, "--from"), to_date(filters.date_to, "--to")
+    if start and end and start > end:
+        raise QuerySyntaxError(f"The date range is empty: --from {start} is after --to {end}.")
+    if start or end:
+        low = int(start.strftime("%Y%m%d")) if start else None
+        high = int(end.strftime("%Y%m%d")) if end else None
+        parts.append(wq.NumericRange("date_num", low, high))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)

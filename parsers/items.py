@@ -1,0 +1,266 @@
+"""Where items are: each case-number row (`SAG-2025-03121 gitb`, `EMN-2025-003383`, `Sagsnr.: 12/27845`)
+anchors one item; its title is the heading rows just above it, its number read from the heading, a
+displaced page-top label, the table of contents, or the order.
+
+Anchoring on case numbers is what keeps dates ('24. oktober 2025.'), numbered lists ('1. En
+rehabiliterende tilgang') and the toc from becoming items.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parsers.layout import Row
+from parsers.model import TocEntry
+from parsers.normalize import join_lines
+from parsers.sections import unlink
+from parsers.vocabulary import dated_decision, heading_name
+
+_CASES = (
+    re.compile(r"^(?P<case>SAG-\d{4}-\d{3,7})(?:\s+(?P<initials>[a-zæøå]{2,8}(?:/[a-zæøå]{2,8})*)\.?)?\s*$",
+               re.IGNORECASE),
+    re.compile(r"^(?P<case>(?:EMN|SAG)-\d{4}-\d{3,7})\s*$"),
+    re.compile(r"^Sags?\.?\s?nr\.?\s*:?\s*(?P<case>\d[\d/-]*\d)\b", re.IGNORECASE),
+)
+LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})?)\.$")  # ' 3.3.', '21.', ' 2.'
+SUB = re.compile(r"^(?P<g>\d{1,2})\.(?P<i>\d{1,2})\.?\s+(?P<title>\S.*)$")  # '3.2. Title'
+GROUP = re.compile(r"^(?P<g>\d{1,2})\.\s+(?P<title>[A-ZÆØÅ].*)$")  # '3. Regionalpolitiske sager'
+FLAT = re.compile(r"^(?:Punkt\s+)?(?P<n>\d{1,4})[.:]\s+(?P<title>\S.*)$")  # '715. Title', 'Punkt 7: Title'
+CLOSED = re.compile(r"^Lukket\s*(?:punkt)?\s*:\s*(?P<title>.+)$", re.IGNORECASE)
+_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.pdf$", re.IGNORECASE)
+MAX_TITLE_ROWS = 5
+TOC_MATCH = 0.75  # title similarity at which a toc entry names an item
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    row: int
+    case_number: str
+    initials: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """What the rows above an anchor say: where the heading starts, its number and titles."""
+
+    start: int
+    number: str | None  # as printed on the heading row ('3.2', '7'), None if not printed
+    labels: tuple[str, ...]  # lone number labels inside the heading
+    group_number: int | None
+    group_title: str | None
+    title: str
+    hierarchical: bool  # the number is 'group.item'
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An item located in the rows, numbered."""
+
+    anchor: Anchor
+    heading: Heading
+    number: str
+    group_title: str | None
+    end: int  # rows[anchor.row + 1 : end] are its content
+
+
+def find_anchors(rows: Sequence[Row], skip: frozenset[int]) -> list[Anchor]:
+    anchors: list[Anchor] = []
+    for i, row in enumerate(rows):
+        if i in skip:
+            continue
+        for pattern in _CASES:
+            match = pattern.match(row.text)
+            if match:
+                initials = match.groupdict().get("initials")
+                anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials))
+                break
+    return anchors
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.;:!?]$", text)) and not re.search(r"\b(?:mv|m\.v|bl\.a|ca|nr)\.$", text)
+
+
+def _is_structure(text: str) -> bool:
+    return bool(heading_name(text) or dated_decision(text) or any(p.match(text) for p in _CASES))
+
+
+def _numbered(text: str) -> re.Match[str] | None:
+    return SUB.match(text) or FLAT.match(text)
+
+
+def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
+    """Walk up from the anchor over title rows, labels and a group heading; stop at body text."""
+    taken: list[int] = []
+    text_rows = 0
+    seen_label = False
+    j = anchor - 1
+    while j >= low:
+        row = rows[j]
+        text = row.text
+        if _is_structure(text):
+            break
+        if LABEL.match(text):
+            taken.append(j)
+            seen_label = True
+            j -= 1
+            continue
+        if seen_label and not _numbered(text) and not GROUP.match(text):
+            break  # labels sit at a page top above the title: text above them belongs to the item before
+        if _numbered(text) and (SUB.match(text) or not _ends_sentence(text)):
+            taken.append(j)
+            previous = rows[j - 1].text if j - 1 >= low else ""
+            if SUB.match(text) or re.match(r"^\d\d\.\s", text):
+                if GROUP.match(previous) and not _is_structure(previous):
+                    taken.append(j - 1)  # '1. Godkendelse af referat og dagsorden' over '1.1. ...'
+            break
+        if (_ends_sentence(text) or re.match(r"^[-–—•*]\s", text) or _URL.search(text)
+                or text_rows >= MAX_TITLE_ROWS):
+            break
+        taken.append(j)
+        text_rows += 1
+        j -= 1
+    taken.sort()
+    return _interpret(rows, taken, anchor)
+
+
+def _paragraphs(rows: Sequence[Row], indices: Sequence[int]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for i in indices:
+        if not out or rows[i].para_start:
+            out.append([])
+        out[-1].append(rows[i].text)
+    return out
+
+
+def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
+    labels: list[str] = []
+    number: str | None = None
+    hierarchical = False
+    group_number: int | None = None
+    group_title: str | None = None
+    title_rows: list[int] = []
+    for i in taken:
+        text = rows[i].text
+        label = LABEL.match(text)
+        sub = SUB.match(text)
+        glued = re.match(r"^(\d)(\d)\.\s+(\S.*)$", text)
+        group = GROUP.match(text)
+        if label:
+            labels.append(label.group("num"))
+        elif sub:
+            number, hierarchical = f"{sub.group('g')}.{sub.group('i')}", True
+            title_rows.append(i)
+        elif group and not title_rows and any(SUB.match(rows[k].text) or LABEL.match(rows[k].text)
+                                              or re.match(r"^\d\d\.\s", rows[k].text) for k in taken if k > i):
+            group_number, group_title = int(group.group("g")), group.group("title")
+        elif glued and any(rows[k].text.startswith(f"{glued.group(1)}.") for k in taken if k < i):
+            number, hierarchical = f"{glued.group(1)}.{glued.group(2)}", True  # '41. Punkter' under '4. Punkter'
+            title_rows.append(i)
+        elif FLAT.match(text) and number is None:
+            number = FLAT.match(text).group("n")  # type: ignore[union-attr]
+            title_rows.append(i)
+        else:
+            title_rows.append(i)
+    paragraphs = _paragraphs(rows, title_rows)
+    if len(paragraphs) > 1 and (labels or group_title) and group_title is None:
+        group_title = join_lines(paragraphs[0])  # 'Regionalpolitiske sager' above 'Status på ...'
+        paragraphs = paragraphs[1:]
+    elif len(paragraphs) == 1 and len(paragraphs[0]) > 1 and any("." not in x for x in labels) and group_title is None:
+        group_title = paragraphs[0][0]  # a group label ('3.') above 'Regionalpolitiske sager' / 'Status på ...'
+        paragraphs = [paragraphs[0][1:]]
+    elif len(paragraphs) > 1 and not labels and group_title is None and number is None:
+        paragraphs = paragraphs[-1:]  # only the paragraph right above the case number is the title
+    lines = [line for p in paragraphs for line in p]
+    title = join_lines(lines)
+    title = re.sub(r"^(?:Punkt\s+)?\d{1,4}(?:\.\d{1,2})?[.:]\s+", "", title)
+    start = min(taken) if taken else anchor
+    if lines and not labels and group_title is None and number is None:
+        first = next(i for i in title_rows if rows[i].text == paragraphs[0][0])
+        start = first
+    return Heading(start=start, number=number, labels=tuple(labels), group_number=group_number,
+                   group_title=group_title, title=unlink(title), hierarchical=hierarchical)
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.casefold(), b.casefold(), autojunk=False).ratio()
+
+
+def _toc_number(title: str, toc: Sequence[TocEntry], used: set[str]) -> str | None:
+    best = max((e for e in toc if e.number not in used), key=lambda e: _similar(title, e.title), default=None)
+    if best is not None and _similar(title, best.title) >= TOC_MATCH:
+        return best.number
+    return None
+
+
+def _label_fits(label: str, candidate: tuple[int, int]) -> bool:
+    g, i = candidate
+    return label in (f"{g}.{i}", f"{g}{i}") or (i == 1 and label == str(g))
+
+
+def number_items(rows: Sequence[Row], anchors: Sequence[Anchor], headings: Sequence[Heading],
+                 toc: Sequence[TocEntry]) -> list[tuple[str, str | None]]:
+    """(number, group title) for each anchor: printed number, toc, page-top label, or the next in order."""
+    hierarchical = any(h.hierarchical for h in headings) or any("." in e.number for e in toc)
+    group_titles = {e.number: e.title for e in toc if "." not in e.number}
+    out: list[tuple[str, str | None]] = []
+    used: set[str] = set()
+    g, i, flat = 1, 0, 0
+    previous_anchor = -1
+    current_group: str | None = None
+    for anchor, heading in zip(anchors, headings, strict=True):
+        between = [LABEL.match(r.text).group("num")  # type: ignore[union-attr]
+                   for r in rows[previous_anchor + 1:anchor.row] if LABEL.match(r.text)]
+        number = heading.number or _toc_number(heading.title, toc, used)
+        if hierarchical:
+            candidates = [(g, i + 1), (g + 1, 1)]
+            if number is None:
+                fitting = [c for c in candidates if any(_label_fits(x, c) for x in list(heading.labels) + between)]
+                if heading.group_number is not None:
+                    fitting = [(heading.group_number, 1)] + fitting
+                choice = fitting[0] if fitting else (g, i + 1)
+                number = f"{choice[0]}.{choice[1]}"
+            parts = number.split(".")
+            new_g = int(parts[0])
+            g, i = new_g, int(parts[1]) if len(parts) > 1 else 0
+            group_title = heading.group_title or group_titles.get(str(new_g))
+            if group_title is None and out and out[-1][0].split(".")[0] == str(new_g):
+                group_title = current_group
+            current_group = group_title
+        else:
+            if number is None:
+                number = str(flat + 1)
+            flat = int(number) if number.isdigit() else flat + 1
+            group_title = heading.group_title
+        used.add(number)
+        out.append((number, group_title))
+        previous_anchor = anchor.row
+    return out
+
+
+def group_break(rows: Sequence[Row], start: int, end: int, group: int, toc: Sequence[TocEntry]) -> int:
+    """The row where a following group heading ('5. Eventuelt') ends an item's content, else `end`.
+
+    A numbered list ('3. Borgernes ...', '4. Udsatte ...') is not a group heading: its row before carries
+    the number below it."""
+    toc_groups = {e.number: e.title for e in toc if "." not in e.number}
+    previous_number: int | None = None
+    for k in range(start, end):
+        text = rows[k].text
+        match = GROUP.match(text)
+        list_number = re.match(r"^(\d{1,2})[.)]\s", text)
+        if match and int(match.group("g")) == group + 1 and previous_number != group and len(text) < 90:
+            title = match.group("title")
+            if rows[k].bold is not False and not _ends_sentence(title) and (
+                    not toc_groups or _similar(title, toc_groups.get(match.group("g"), "")) >= TOC_MATCH):
+                return k
+        if list_number:
+            previous_number = int(list_number.group(1))
+    return end
+
+
+def closed_title(title: str) -> tuple[str, bool]:
+    match = CLOSED.match(title)
+    return (match.group("title").strip(), True) if match else (title, False)

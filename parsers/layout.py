@@ -1,0 +1,124 @@
+"""Lines → rows the parser reasons about: cleaned text, paragraph starts, running headers/footers gone.
+
+A PDF text layer gives font size, weight and vertical gaps; OCR and text files give only blank
+lines. Both end up as the same `Row`, so the later steps work from line patterns alone and use
+layout as an extra signal where it exists.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parsers.model import Line
+from parsers.normalize import clean_line, split_lines
+from parsers.vocabulary import heading_name
+
+# a paragraph gap is at least this share of the font size (line spacing inside a paragraph is less)
+PARAGRAPH_GAP = 1.0
+HEAD_ROWS = 6  # rows at a page top that may be a running header
+FOOT_ROWS = 3  # rows at a page bottom that may be a running footer
+
+_PAGE_STAMP = re.compile(
+    r"^(?:(?:side|page)\s*\|?\s*\d+(?:\s*(?:af|of|/)\s*\d+)?|\d+\s*(?:af|of|/)\s*\d+|[-–]?\s*\d{1,3}\s*[-–]?)$",
+    re.IGNORECASE,
+)
+# 'KKR Hovedstaden | 02-09-2025': a running header printed the same on every page
+_RUNNING_HEADER = re.compile(r"^[^|]{2,80} \| \d{1,2}[-.]\d{1,2}[-.]\d{2,4}$")
+_CASE_LIKE = re.compile(r"^(?:[A-ZÆØÅ]{2,5}-\d{4}-\d+|sags?\.?\s?nr|punkt\s+\d)", re.IGNORECASE)
+_FOOTER = re.compile(r"^side \| \d+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One non-blank line, cleaned, with what the layout says about it."""
+
+    text: str
+    page: int
+    para_start: bool  # a blank line or a paragraph-sized gap came before it
+    bold: bool | None = None
+    size: float | None = None
+    indented: bool = False  # the raw line began with white space (OCR puts page-top labels so)
+    raw: str = ""  # the line before cleaning (letter-spaced titles need its double spaces)
+
+    @property
+    def has_layout(self) -> bool:
+        return self.bold is not None
+
+
+def _split_line(line: Line) -> list[Line]:
+    """pdfium drops the newline after a U+FFFE break mark; split such a line back in two."""
+    parts = split_lines(line.text)
+    if len(parts) == 1:
+        return [line]
+    return [Line(text=p, page=line.page, top=line.top, size=line.size, bold=line.bold,
+                 gap_before=line.gap_before if i == 0 else 0.0) for i, p in enumerate(parts)]
+
+
+def to_rows(lines: Sequence[Line]) -> list[Row]:
+    """Clean every line, drop blanks, and mark where paragraphs start."""
+    rows: list[Row] = []
+    blank_before = True
+    for line in (part for raw in lines for part in _split_line(raw)):
+        text = clean_line(line.text)
+        if not text:
+            blank_before = True
+            continue
+        gap = line.gap_before is not None and line.size is not None and line.gap_before >= PARAGRAPH_GAP * line.size
+        rows.append(Row(text=text, page=line.page, para_start=blank_before or gap, bold=line.bold, size=line.size,
+                        indented=line.text[:1].isspace(), raw=line.text))
+        blank_before = False
+    return rows
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold())
+
+
+def _structural(text: str) -> bool:
+    """Case numbers and section headings start every item page in some templates; they are never furniture."""
+    return bool(heading_name(text) or _CASE_LIKE.match(text))
+
+
+def running_keys(rows: Sequence[Row]) -> set[str]:
+    """Texts (digits masked) found at the top or bottom of at least half the pages: headers/footers."""
+    by_page: dict[int, list[Row]] = {}
+    for row in rows:
+        by_page.setdefault(row.page, []).append(row)
+    if len(by_page) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for page_rows in by_page.values():
+        edge = page_rows[:HEAD_ROWS] + page_rows[-FOOT_ROWS:]
+        counts.update({_key(r.text) for r in edge if not _structural(r.text)})
+    need = max(3, len(by_page) // 2)
+    return {key for key, n in counts.items() if n >= need}
+
+
+def is_page_furniture(row: Row, position: int, page_len: int, keys: set[str]) -> bool:
+    """A page stamp, running header or footer at a page edge (position counts from the page top)."""
+    text = row.text
+    if _RUNNING_HEADER.match(text) or _FOOTER.match(text):
+        return True
+    at_edge = position < HEAD_ROWS or position >= page_len - FOOT_ROWS
+    if not at_edge:
+        return False
+    if _key(text) in keys:
+        return True
+    # a bare page number or 'Side 3' / '2 of 5' stamp (a displaced item label keeps its dot: '3.3.')
+    return bool(_PAGE_STAMP.match(text)) and row.has_layout
+
+
+def strip_furniture(rows: Sequence[Row]) -> list[Row]:
+    """Rows without running headers, footers and page stamps."""
+    keys = running_keys(rows)
+    pages: dict[int, list[Row]] = {}
+    for row in rows:
+        pages.setdefault(row.page, []).append(row)
+    kept: list[Row] = []
+    for page_rows in pages.values():
+        for i, row in enumerate(page_rows):
+            if not is_page_furniture(row, i, len(page_rows), keys):
+                kept.append(row)
+    return kept

@@ -1,0 +1,300 @@
+"""Danish lexicon for OCR repair: word forms, compound parts and word frequencies.
+
+Word forms come from Debian's wdanish list and from hunspell-da (its .dic stems expanded with the .aff
+suffix rules, because wdanish lacks many inflections such as 'drøftede'). Hunspell's compound flags give
+the parts a Danish compound may be built from ('fokus' + 'områder'), since compounds are open-ended and no
+list holds them all. Frequencies (Zipf scale) come from `wordfreq`, for choosing between candidates.
+Expanding hunspell takes a few seconds, so the result can be cached as one compact file in a directory the
+caller passes in; without a cache the lexicon is simply built.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+WDANISH = Path("/usr/share/dict/danish")
+HUNSPELL_DIC = Path("/usr/share/hunspell/da_DK.dic")
+HUNSPELL_AFF = Path("/usr/share/hunspell/da_DK.aff")
+DATA_DIR = Path(__file__).parent / "data"
+CACHE_VERSION = "3"
+
+# Hunspell flags in da_DK.aff (FLAG num).
+_FORBIDDEN, _NEEDAFFIX = "6", "8"
+_HEAD_FLAGS = frozenset({"32", "33"})  # COMPOUNDBEGIN, COMPOUNDMIDDLE
+_COMPOUND_END, _ONLY_IN_COMPOUND, _WORD_LAST = "34", "36", "39"
+# Inflection endings, longest first, for finding the stem of a compound's last part.
+_ENDINGS = ("ernes", "erne", "ene", "ens", "ets", "ers", "en", "et", "er", "es", "e", "s", "r")
+_MIN_STEM = 5  # shorter stems ('med', 'mad') say nothing about a rare form ('medet')
+_MIN_PART = 3  # shortest compound part accepted; hunspell allows 2, which lets damage pass as compounds
+
+
+@dataclass(frozen=True, slots=True)
+class _Suffix:
+    strip: str
+    add: str
+    flags: tuple[str, ...]
+    condition: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconData:
+    """The word sets, as loaded or built."""
+
+    words: frozenset[str]
+    heads: frozenset[str]
+    tails: frozenset[str]
+    names: frozenset[str]  # lower-cased forms of capitalised entries (names); valid only for capitalised tokens
+
+
+def _parse_aff(path: Path) -> dict[str, list[_Suffix]]:
+    """SFX rules by flag. PFX rules are left out: da_DK uses them only for compass-point place names."""
+    rules: dict[str, list[_Suffix]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) < 5 or parts[0] != "SFX":
+            continue
+        flag, strip, add_flags, cond = parts[1], parts[2], parts[3], parts[4]
+        add, _, cont = add_flags.partition("/")
+        rules.setdefault(flag, []).append(_Suffix(
+            strip="" if strip == "0" else strip,
+            add="" if add == "0" else add,
+            flags=tuple(f for f in cont.split(",") if f),
+            condition=re.compile("(?:" + cond + ")$"),
+        ))
+    return rules
+
+
+def _apply(word: str, rule: _Suffix) -> str | None:
+    if not rule.condition.search(word) or (rule.strip and not word.endswith(rule.strip)):
+        return None
+    return word[: len(word) - len(rule.strip)] + rule.add
+
+
+@dataclass(slots=True)
+class _Forms:
+    """What one stem contributes: full words, compound heads (first/middle parts) and tails (last parts)."""
+
+    words: set[str]
+    heads: set[str]
+    tails: set[str]
+
+    def add(self, form: str, flags: Iterable[str]) -> None:
+        flags = set(flags)
+        if flags & _HEAD_FLAGS:
+            self.heads.add(form.rstrip("-"))
+        if _COMPOUND_END in flags or _WORD_LAST in flags:
+            self.tails.add(form)
+        if _ONLY_IN_COMPOUND not in flags and _NEEDAFFIX not in flags and not form.endswith("-"):
+            self.words.add(form)
+
+
+def _stem_forms(stem: str, flags: set[str], rules: dict[str, list[_Suffix]]) -> _Forms:
+    """Expand one .dic entry: two suffix levels, as hunspell allows; the flags each form carries on
+    (32/33 compound head, 34 compound end, 36 only inside compounds) sort it."""
+    forms = _Forms(set(), set(), set())
+    forms.add(stem, flags)
+    for flag in flags:
+        for rule in rules.get(flag, ()):
+            form = _apply(stem, rule)
+            if form is None:
+                continue
+            forms.add(form, rule.flags)
+            for flag2 in rule.flags:
+                for rule2 in rules.get(flag2, ()):
+                    form2 = _apply(form, rule2)
+                    if form2 is not None:
+                        forms.add(form2, rule2.flags)
+    return forms
+
+
+def _expand_hunspell(dic: Path, aff: Path) -> LexiconData:
+    """Word forms of every stem, compound heads and tails, and (separately) names."""
+    rules = _parse_aff(aff)
+    words: set[str] = set()
+    heads: set[str] = set()
+    tails: set[str] = set()
+    names: set[str] = set()
+    for line in dic.read_text(encoding="utf-8").splitlines()[1:]:
+        fields = line.split()
+        if not fields:
+            continue
+        stem, _, flag_text = fields[0].partition("/")
+        if len(stem) < 2 or stem.startswith("#"):
+            continue
+        # morphological fields: 'al:tiltræder' lists irregular forms of the stem
+        words.update(f[3:].lower() for f in fields[1:] if f.startswith("al:") and f[3:].islower())
+        flags = set(flag_text.split(",")) if flag_text else set()
+        if _FORBIDDEN in flags:
+            continue
+        forms = _stem_forms(stem.lower(), flags, rules)
+        if not stem.islower():
+            names.update(forms.words)
+            continue
+        words |= forms.words
+        heads |= forms.heads
+        tails |= forms.tails
+    return LexiconData(frozenset(words), frozenset(heads), frozenset(tails), frozenset(names))
+
+
+def _read_wordlist(path: Path) -> tuple[set[str], set[str]]:
+    """(common words, names) of a one-word-a-line list; names are the capitalised lines."""
+    words: set[str] = set()
+    names: set[str] = set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            word = line.strip()
+            if word:
+                (words if word.islower() else names).add(word.lower())
+    return words, names
+
+
+def municipality_names() -> tuple[str, ...]:
+    """The 98 Danish municipalities (data file shipped with the package)."""
+    text = (DATA_DIR / "municipalities.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _build() -> LexiconData:
+    empty: frozenset[str] = frozenset()
+    data = _expand_hunspell(HUNSPELL_DIC, HUNSPELL_AFF) if HUNSPELL_DIC.exists() else LexiconData(
+        empty, empty, empty, empty)
+    words, names = set(data.words), set(data.names)
+    plain, capitalised = _read_wordlist(WDANISH)
+    words |= plain
+    names |= capitalised
+    for name in municipality_names():
+        names.update(part.lower() for part in re.split(r"[-\s]", name) if part)
+    return LexiconData(frozenset(words), data.heads, data.tails, frozenset(names - words))
+
+
+def _cache_file(cache_dir: Path) -> Path:
+    stamp = "-".join(str(int(p.stat().st_mtime)) for p in (WDANISH, HUNSPELL_DIC) if p.exists())
+    return cache_dir / f"lexicon-v{CACHE_VERSION}-{stamp}.txt.gz"
+
+
+def _write_cache(path: Path, data: LexiconData) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "\n\x00\n".join("\n".join(sorted(s)) for s in (data.words, data.heads, data.tails, data.names))
+    tmp = path.with_suffix(".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.write(body)
+    tmp.replace(path)
+
+
+def _read_cache(path: Path) -> LexiconData:
+    with gzip.open(path, "rt", encoding="utf-8") as src:
+        parts = src.read().split("\n\x00\n")
+    return LexiconData(*(frozenset(part.split("\n")) for part in parts))
+
+
+def load_lexicon_data(cache_dir: Path | None = None) -> LexiconData:
+    """Build the word sets, or read them from `cache_dir` when a matching cache file is there."""
+    if cache_dir is None:
+        return _build()
+    path = _cache_file(cache_dir)
+    if path.exists():
+        return _read_cache(path)
+    data = _build()
+    _write_cache(path, data)
+    return data
+
+
+class Lexicon:
+    """Is this a Danish word, and how common is it? Look-ups take lower-case words."""
+
+    UNKNOWN_FREQ = 1.0  # Zipf given to lexicon words wordfreq does not list
+    COMPOUND_FREQ = 0.5  # floor for a compound whose last part wordfreq does not list
+    COMPOUND_DISCOUNT = 2.0
+
+    def __init__(self, data: LexiconData, extra: Iterable[str] = ()) -> None:
+        extra_words: set[str] = set()
+        extra_names: set[str] = set()
+        for word in extra:
+            if word and word[0].isalpha():
+                (extra_words if word[0].islower() else extra_names).add(word.lower())
+        self.words: frozenset[str] = data.words | extra_words
+        self.names: frozenset[str] = data.names | extra_names
+        self.heads = data.heads
+        self.tails = data.tails
+        self.freq: dict[str, float] = _zipf_table()
+
+    @classmethod
+    def load(cls, extra: Iterable[str] = (), cache_dir: Path | None = None) -> Lexicon:
+        return cls(load_lexicon_data(cache_dir), extra)
+
+    def zipf(self, word: str) -> float:
+        return self.freq.get(word, 0.0)
+
+    def _tail_zipf(self, tail: str, min_stem: int = _MIN_PART) -> float:
+        """Frequency of a compound's last part; an inflected form unknown to wordfreq borrows its stem's."""
+        found = self.freq.get(tail)
+        if found is not None:
+            return found
+        for ending in _ENDINGS:
+            if tail.endswith(ending) and len(tail) - len(ending) >= min_stem:
+                stem = self.freq.get(tail[: -len(ending)])
+                if stem is not None:
+                    return stem - 1.0
+        return 0.0
+
+    def _best_tail(self, word: str, capitalised: bool, depth: int = 0) -> float | None:
+        """Zipf of the last part of the best reading of `word` as a compound, or None if it is none.
+
+        Head parts (with their linking -s-/-e-) then a tail part, as hunspell's compound flags allow;
+        a capitalised word may end in a name ('Østdanmark')."""
+        best: float | None = None
+        n = len(word)
+        for i in range(_MIN_PART, n - _MIN_PART + 1):
+            if word[:i] not in self.heads:
+                continue
+            rest = word[i:]
+            tail: float | None = None
+            if rest in self.tails or (capitalised and rest in self.names):
+                tail = self._tail_zipf(rest)
+            elif depth < 2:
+                tail = self._best_tail(rest, False, depth + 1)
+            if tail is not None and (best is None or tail > best):
+                best = tail
+        return best
+
+    def direct_score(self, word: str, capitalised: bool = False) -> float | None:
+        """Zipf of a listed word (at least UNKNOWN_FREQ), or None.
+
+        Names count only for capitalised tokens: 'pa' is no word although 'Pa' is a name."""
+        if word in self.words or (capitalised and word in self.names):
+            found = self.freq.get(word)
+            if found is not None:
+                return found
+            # listed but rare in wordfreq: as common as its stem or its last part suggests
+            compound = self.compound_score(word, capitalised) or 0.0
+            return max(self.UNKNOWN_FREQ, self._tail_zipf(word, _MIN_STEM), compound)
+        return None
+
+    def is_name(self, word: str) -> bool:
+        return word in self.names
+
+    def compound_score(self, word: str, capitalised: bool = False) -> float | None:
+        """A compound is as plausible as its last part, discounted: 'sundhedsråd' beats 'sundhedsrad'."""
+        if len(word) < 2 * _MIN_PART:
+            return None
+        tail = self._best_tail(word, capitalised)
+        if tail is None:
+            return None
+        return max(tail - self.COMPOUND_DISCOUNT, self.COMPOUND_FREQ)
+
+    def score(self, word: str, capitalised: bool = False) -> float | None:
+        """Zipf-like plausibility of a lower-case word, or None when it is no Danish word."""
+        direct = self.direct_score(word, capitalised)
+        return direct if direct is not None else self.compound_score(word, capitalised)
+
+
+def _zipf_table() -> dict[str, float]:
+    """wordfreq's Danish list as Zipf values (log10 per billion words)."""
+    import math
+
+    from wordfreq import get_frequency_dict
+
+    return {w: math.log10(f * 1e9) for w, f in get_frequency_dict("da").items() if f > 0}

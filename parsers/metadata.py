@@ -1,0 +1,162 @@
+"""Meeting facts from the front matter: kind, body, date, start time, location.
+
+Read from the first rows (cover/header), falling back to page headers and to phrases in the text
+('dagsordenen for møde den 11. april 2025') when the cover is missing.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parsers.layout import Row
+from parsers.model import Kind
+
+FRONT_ROWS = 30  # the cover and header live in the first rows
+MIN_MENTIONS = 5  # a council named this often in a document without cover is its body
+_COUNCIL = re.compile(r"\bKKR [A-ZÆØÅ][a-zæøå]+")
+
+MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
+    "september": 9, "oktober": 10, "november": 11, "december": 12,
+}
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
+_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+_DATE_LABEL = re.compile(r"^(?:møde)?dato\s*:?\s*(.+)$", re.IGNORECASE)
+_PLACE_LABEL = re.compile(r"^(?:sted|mødested)\s*:?\s+(.+)$", re.IGNORECASE)
+_KIND_WORD = re.compile(r"\b(dagsorden|referat|beslutningsprotokol)\b", re.IGNORECASE)
+_MEETING_DATE_PHRASE = re.compile(r"\bmøde(?:t)? (?:den|d\.) (\d{1,2}\. \w+ \d{4})", re.IGNORECASE)
+_RUNNING_DATE = re.compile(r"\| (\d{1,2}-\d{1,2}-\d{4})$")
+_BODY_PATTERNS = (
+    re.compile(r"^(KKR\s+\w+)$", re.IGNORECASE),
+    re.compile(r"\b((?:\w+\s+)?(?:Byråd|Kommunalbestyrelse)(?:n|et)?)\b"),
+    re.compile(r"^((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
+    re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|til) (.+?)(?: Side \d+)?$"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    kind: Kind
+    body: str | None
+    date: str | None
+    start_time: str | None
+    location: str | None
+
+
+def unspace(text: str) -> str:
+    """'K K R  H O V E D S T A D E N' → 'KKR HOVEDSTADEN' (letter-spaced titles)."""
+    if re.fullmatch(r"(?:\w ?)+(?:  (?:\w ?)+)*", text) and re.search(r"\w \w \w", text):
+        return " ".join(word.replace(" ", "") for word in re.split(r"\s{2,}", text))
+    return text
+
+
+def title_case(text: str) -> str:
+    """'KKR HOVEDSTADEN' → 'KKR Hovedstaden': all-caps words become capitalised, acronyms stay."""
+    if not text.isupper():
+        return text
+    words = text.split()
+    return " ".join(w if len(w) <= 3 else w.capitalize() for w in words)
+
+
+def iso_date(text: str) -> str | None:
+    """The first date in a text, as YYYY-MM-DD ('16-06-2026', '04.12.2012', '4. december 2012')."""
+    numeric = _NUMERIC_DATE.search(text)
+    worded = _WORD_DATE.search(text)
+    if numeric and (not worded or numeric.start() < worded.start()):
+        day, month, year = (int(g) for g in numeric.groups())
+    elif worded:
+        day, month, year = int(worded.group(1)), MONTHS[worded.group(2).lower()], int(worded.group(3))
+    else:
+        return None
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def start_time(text: str) -> str | None:
+    rest = _NUMERIC_DATE.sub(" ", text)
+    match = _TIME.search(rest)
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def first_sentence(text: str) -> str:
+    """'Glostrup Park Hotel, Hovedvejen 41, Glostrup. Der er ...' → up to the first full stop."""
+    match = re.match(r"(.+?[^\s.]{2})\.(?:\s|$)", text)
+    return (match.group(1) if match else text).strip(" .")
+
+
+def find_kind(rows: Sequence[Row], has_items: bool, has_decisions: bool) -> Kind:
+    """dagsorden/referat from the cover word, else from the content; no items means bilag."""
+    for row in rows[:FRONT_ROWS]:
+        match = _KIND_WORD.search(unspace(row.text))
+        if match and len(row.text) < 80:
+            word = match.group(1).lower()
+            if has_items:
+                return "dagsorden" if word == "dagsorden" and not has_decisions else "referat"
+    if not has_items:
+        return "bilag"
+    return "referat" if has_decisions else "dagsorden"
+
+
+def find_body(rows: Sequence[Row], all_rows: Sequence[Row]) -> str | None:
+    """The body named on the cover; without a cover, a council ('KKR Hovedstaden') the text keeps naming."""
+    for pattern in _BODY_PATTERNS:
+        for row in rows[:FRONT_ROWS]:
+            match = pattern.search(unspace(row.raw.strip() or row.text))
+            if match:
+                return title_case(match.group(1).strip())
+    mentions = Counter(m.group(0) for row in all_rows for m in _COUNCIL.finditer(row.text))
+    if mentions:
+        name, count = mentions.most_common(1)[0]
+        if count >= MIN_MENTIONS:
+            return name
+    return None
+
+
+def _front_time(rows: Sequence[Row]) -> str | None:
+    """'tirsdag den 4. december 2012, kl. 13:00' / 'Kl. 10:30' on the cover."""
+    for row in rows[:FRONT_ROWS]:
+        if re.search(r"\bkl\.?\s*\d", row.text, re.IGNORECASE):
+            return start_time(row.text)
+    return None
+
+
+def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | None, str | None]:
+    for row in rows[:FRONT_ROWS]:
+        label = _DATE_LABEL.match(row.text)
+        if label and iso_date(label.group(1)):
+            return iso_date(label.group(1)), start_time(label.group(1)) or _front_time(rows)
+    for row in rows[:FRONT_ROWS]:  # 'tirsdag den 4. december 2012, kl. 13:00'
+        if iso_date(row.text) and re.search(r"\bden\b|\bkl\.", row.text, re.IGNORECASE):
+            return iso_date(row.text), start_time(row.text) or _front_time(rows)
+    for row in all_rows:  # page headers 'KKR Hovedstaden | 11-04-2025'
+        match = _RUNNING_DATE.search(row.text)
+        if match:
+            return iso_date(match.group(1)), None
+    joined = " ".join(row.text for row in all_rows[:300])  # 'dagsordenen for møde den 11. april 2025'
+    match = _MEETING_DATE_PHRASE.search(joined)
+    if match and iso_date(match.group(1)):
+        return iso_date(match.group(1)), None
+    return None, None
+
+
+def find_location(rows: Sequence[Row]) -> str | None:
+    for row in rows[:FRONT_ROWS]:
+        label = _PLACE_LABEL.match(row.text)
+        if label:
+            return first_sentence(label.group(1))
+    for row in rows[:FRONT_ROWS]:  # 'i Mødecenter C, Lokale 32 på Ballerup Rådhus'
+        match = re.match(r"^i ([A-ZÆØÅ].{3,100})$", row.text)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def meeting_facts(raw_rows: Sequence[Row], has_items: bool, has_decisions: bool) -> MeetingFacts:
+    """Everything about the meeting itself, from rows before headers/footers were stripped."""
+    date, time = find_date_time(raw_rows, raw_rows)
+    return MeetingFacts(kind=find_kind(raw_rows, has_items, has_decisions), body=find_body(raw_rows, raw_rows),
+                        date=date, start_time=time, location=find_location(raw_rows))
