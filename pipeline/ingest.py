@@ -18,6 +18,7 @@ from pipeline.extract import read_text_layer
 from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
 from pipeline.pdf import open_pdf, sha256_of
+from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
 from storage.archive import Archive
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,8 @@ def ingest_file(path: Path, services: Services) -> FileResult:
         return FileResult(path=str(path), status="skipped", meeting_id=_meeting_of(services, sha256))
     try:
         pages = extract_pages(path, services)
-        meeting = parse_document(steps.document_lines(pages), path.name)
+        tables = find_tables(path, pages)
+        meeting = parse(path, pages, tables)
         meeting_id = store(path, sha256, pages, meeting, services)
     except (InputFileError, MissingDependencyError) as err:
         services.archive.record_failure(path, sha256, str(err))
@@ -101,11 +103,18 @@ def extract_pages(path: Path, services: Services) -> list[Page]:
     pdf = open_pdf(path)
     try:
         pages = read_text_layer(pdf)
-        to_ocr = steps.pages_to_ocr(pages, services.repairer, services.settings.min_text_chars)
+        damaged = steps.damaged_pages(pages, services.repairer)
+        to_ocr = steps.pages_to_ocr(pages, damaged, services.settings.min_text_chars)
         pages = steps.ocr(pdf, pages, to_ocr, services.ocr)
     finally:
         pdf.close()
-    return steps.repair(pages, services.repairer)
+    return steps.repair(pages, damaged, services.repairer)
+
+
+def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:
+    """Items and sections from the text outside the tables; each table then joins the item it lies in."""
+    pages = drop_table_lines(pages, tables)
+    return attach_tables(parse_document(steps.document_lines(pages), path.name), tables, pages)
 
 
 def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services: Services) -> str:

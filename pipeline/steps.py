@@ -12,15 +12,24 @@ from pipeline.extract import visible_chars
 from pipeline.ocr import OcrEngine
 
 
-def pages_to_ocr(pages: list[Page], repairer: Repairer, min_text_chars: int) -> list[int]:
+_DANISH_LETTER = re.compile("[æøåÆØÅ]")
+
+
+def damaged_pages(pages: list[Page], repairer: Repairer) -> frozenset[int]:
+    """Pages whose text layer a non-Danish OCR wrote.
+
+    One program OCR'd the whole document, so when its text layer as a whole looks damaged, the short
+    pages that are too small to judge alone count as damaged too, unless they have æ/ø/å."""
+    text_pages = [p for p in pages if p.source == "text" and p.text.strip()]
+    whole = repairer.quality("\n".join(p.text for p in text_pages)).damaged
+    return frozenset(p.number for p in text_pages
+                     if repairer.quality(p.text).damaged or (whole and not _DANISH_LETTER.search(p.text)))
+
+
+def pages_to_ocr(pages: list[Page], damaged: frozenset[int], min_text_chars: int) -> list[int]:
     """Pages with an image and no usable text layer: none at all, or one written by a non-Danish OCR."""
-    chosen = []
-    for page in pages:
-        if not page.has_image:
-            continue
-        if visible_chars(page.text) < min_text_chars or repairer.quality(page.text).damaged:
-            chosen.append(page.number)
-    return chosen
+    return [p.number for p in pages
+            if p.has_image and (visible_chars(p.text) < min_text_chars or p.number in damaged)]
 
 
 def ocr(pdf: pdfium.PdfDocument, pages: list[Page], numbers: list[int], engine: OcrEngine) -> list[Page]:
@@ -37,11 +46,11 @@ def ocr(pdf: pdfium.PdfDocument, pages: list[Page], numbers: list[int], engine: 
     return out
 
 
-def repair(pages: list[Page], repairer: Repairer) -> list[Page]:
+def repair(pages: list[Page], damaged: frozenset[int], repairer: Repairer) -> list[Page]:
     """Repair text-layer pages that a non-Danish OCR wrote (no image to OCR again); line layout is kept."""
     out = []
     for page in pages:
-        if page.source != "text" or not repairer.quality(page.text).damaged:
+        if page.source != "text" or page.number not in damaged:
             out.append(page)
             continue
         result = repairer.repair(page.text)
