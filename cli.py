@@ -21,12 +21,16 @@ def _dump(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False))
 
 
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.obj
+    return Settings.resolve(home=obj["home"], db_url=obj["db"], quiet=obj["quiet"])
+
+
 def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` stays fast
     from pipeline.ingest import Services
 
     if "services" not in ctx.obj:
-        obj = ctx.obj
-        ctx.obj["services"] = Services.open(Settings.resolve(home=obj["home"], db_url=obj["db"], quiet=obj["quiet"]))
+        ctx.obj["services"] = Services.open(_settings(ctx))
     return ctx.obj["services"]
 
 
@@ -194,11 +198,17 @@ def export(ctx: click.Context, meeting_ids: tuple[str, ...], export_all: bool, o
 
 @main.command()
 @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
-def normalize(source) -> None:  # noqa: ANN001
-    """Print the OCR-repaired, normalized text of a plain-text FILE (or stdin)."""
+@click.option("--join", "join_paragraphs", is_flag=True,
+              help="Also join each paragraph's lines and mend line-end hyphenation (med-/lemmerne).")
+@_home_option
+@click.pass_context
+def normalize(ctx: click.Context, source, join_paragraphs: bool) -> None:  # noqa: ANN001
+    """Print the OCR-repaired, normalized text of a plain-text FILE (or stdin), line for line."""
+    from parsers.repair import Repairer
     from pipeline.text import repair_and_normalize
 
-    click.echo(repair_and_normalize(source.read()))
+    repairer = Repairer.load(cache_dir=_settings(ctx).cache_dir)
+    click.echo(repair_and_normalize(source.read(), repairer, join_paragraphs))
 
 
 @main.command()

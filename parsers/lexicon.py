@@ -206,8 +206,9 @@ class Lexicon:
     """Is this a Danish word, and how common is it? Look-ups take lower-case words."""
 
     UNKNOWN_FREQ = 1.0  # Zipf given to lexicon words wordfreq does not list
-    COMPOUND_FREQ = 0.5  # floor for a compound whose last part wordfreq does not list
-    COMPOUND_DISCOUNT = 2.0
+    RARE_CAP = 2.5  # a listed word wordfreq does not know is rare, whatever its stem or parts suggest
+    PART_CAP = 4.5  # 'med', 'for', 'ind' are very common words but no likelier as compound parts
+    COMPOUND_BONUS = 5.0  # a compound of two common parts (Zipf 4.5) scores like a fairly common word (5)
 
     def __init__(self, data: LexiconData, extra: Iterable[str] = ()) -> None:
         extra_words: set[str] = set()
@@ -220,6 +221,7 @@ class Lexicon:
         self.heads = data.heads
         self.tails = data.tails
         self.freq: dict[str, float] = _zipf_table()
+        self._compounds: dict[tuple[str, bool], float | None] = {}
 
     @classmethod
     def load(cls, extra: Iterable[str] = (), cache_dir: Path | None = None) -> Lexicon:
@@ -240,24 +242,35 @@ class Lexicon:
                     return stem - 1.0
         return 0.0
 
-    def _best_tail(self, word: str, capitalised: bool, depth: int = 0) -> float | None:
-        """Zipf of the last part of the best reading of `word` as a compound, or None if it is none.
+    def _part_zipf(self, part: str, linked: bool) -> float:
+        """Frequency of a compound part; a head without its linking -s-/-e- ('sundheds' -> 'sundhed')."""
+        found = self.freq.get(part)
+        if found is None and linked and part[-1] in "se":
+            found = self.freq.get(part[:-1])
+        if found is None and not linked:
+            found = self._tail_zipf(part)
+        return min(max(found or 0.0, self.UNKNOWN_FREQ), self.PART_CAP)
 
-        Head parts (with their linking -s-/-e-) then a tail part, as hunspell's compound flags allow;
-        a capitalised word may end in a name ('Østdanmark')."""
+    def _split_logp(self, word: str, capitalised: bool, depth: int = 0) -> float | None:
+        """Best sum of log10 word probabilities (Zipf - 9) over readings of `word` as head parts then a tail
+        part, as hunspell's compound flags allow; a capitalised word may end in a name ('Østdanmark').
+        Each part costs its probability, so two common parts beat three ('lokal|plejehjem', not
+        'lokal|pløje|hjem') and a likely tail beats an unlikely one ('sundheds|råd', not '|rad')."""
         best: float | None = None
         n = len(word)
         for i in range(_MIN_PART, n - _MIN_PART + 1):
-            if word[:i] not in self.heads:
+            head = word[:i]
+            if head not in self.heads:
                 continue
             rest = word[i:]
-            tail: float | None = None
             if rest in self.tails or (capitalised and rest in self.names):
-                tail = self._tail_zipf(rest)
-            elif depth < 2:
-                tail = self._best_tail(rest, False, depth + 1)
-            if tail is not None and (best is None or tail > best):
-                best = tail
+                tail: float | None = self._part_zipf(rest, False) - 9.0
+            else:
+                tail = self._split_logp(rest, False, depth + 1) if depth < 2 else None
+            if tail is not None:
+                total = self._part_zipf(head, True) - 9.0 + tail
+                if best is None or total > best:
+                    best = total
         return best
 
     def direct_score(self, word: str, capitalised: bool = False) -> float | None:
@@ -269,21 +282,23 @@ class Lexicon:
             if found is not None:
                 return found
             # listed but rare in wordfreq: as common as its stem or its last part suggests
-            compound = self.compound_score(word, capitalised) or 0.0
-            return max(self.UNKNOWN_FREQ, self._tail_zipf(word, _MIN_STEM), compound)
+            compound = min(self.compound_score(word, capitalised) or 0.0, self.RARE_CAP)
+            return max(self.UNKNOWN_FREQ, min(self._tail_zipf(word, _MIN_STEM), self.RARE_CAP), compound)
         return None
 
     def is_name(self, word: str) -> bool:
         return word in self.names
 
     def compound_score(self, word: str, capitalised: bool = False) -> float | None:
-        """A compound is as plausible as its last part, discounted: 'sundhedsråd' beats 'sundhedsrad'."""
+        """Zipf-like score of `word` read as a compound, or None; a compound of two common parts scores
+        about COMPOUND_BONUS."""
         if len(word) < 2 * _MIN_PART:
             return None
-        tail = self._best_tail(word, capitalised)
-        if tail is None:
-            return None
-        return max(tail - self.COMPOUND_DISCOUNT, self.COMPOUND_FREQ)
+        key = (word, capitalised)
+        if key not in self._compounds:
+            logp = self._split_logp(word, capitalised)
+            self._compounds[key] = None if logp is None else logp + 9.0 + self.COMPOUND_BONUS
+        return self._compounds[key]
 
     def score(self, word: str, capitalised: bool = False) -> float | None:
         """Zipf-like plausibility of a lower-case word, or None when it is no Danish word."""

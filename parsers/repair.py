@@ -30,11 +30,14 @@ from parsers.repair_context import (
 )
 from parsers.repair_words import RepairSettings, WordJudge, stem
 
-_EDGE_PUNCT = ".,;:()[]{}\"'!?’‘”“«»…-–—/*"
+_EDGE_PUNCT = ".,;:()[]{}\"'!?’‘”“«»…-–—/*#<>"
 _PART = re.compile(r"[A-Za-zÀ-ÿ@&|04]+")
 _DANISH = re.compile(r"[æøåÆØÅ]")
 _HAS_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 _TOKEN = re.compile(r"\S+")
+_ADDRESS = re.compile(r"://|www\.|\.(dk|com|org|eu|net)\b|\w@\w+\.", re.IGNORECASE)  # URLs, e-mail
+_VOWEL = re.compile(r"[aeiouyæøåAEIOUYÆØÅ]")
+_SEPARATOR = re.compile(r"([-/])")  # 'Hgje-Taastrup', 'kan/ma': parts repaired one by one
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,9 @@ class Repairer:
         """One hyphen-free piece of a token; keeps its case pattern."""
         if len(part) < 2 or not _PART.fullmatch(part) or not _HAS_LETTER.search(part):
             return part
-        if any(ch.isdigit() for ch in part) and len(part) > 3:
-            return part
+        digits = [ch for ch in part if ch.isdigit()]
+        if digits and (len(digits) > 1 or digits[0] not in "04" or part.isupper()):
+            return part  # 'CO2', 'ØA26': digits belong to the word; '0g', 'p4', '0stdanmark' are damage
         upper = part.isupper() and len(part) > 1
         if upper and len(part) < 5:
             return part  # acronyms: KL, KKR, SOSU
@@ -84,17 +88,24 @@ class Repairer:
         choice = self.words.choose(part.lower(), capitalised, damaged, evidence, name_like and capitalised)
         if choice is None:
             return part
+        if part[0] in "@0" and choice.word[0] == "ø":
+            # '@' is Ø or ø: capital at a sentence start or where only a name reads ('@stdanmark')
+            as_word = self.lexicon.score(choice.word, False)
+            capital = not name_like or as_word is None or (self.lexicon.score(choice.word, True) or 0.0) > as_word + 1
+            return ("Ø" if capital else "ø") + choice.word[1:]
         return _with_case(part, choice.word, upper)
 
     def repair_token(self, token: str, damaged: bool, evidence: Counter[str] | None = None,
                      sentence_start: bool = True) -> str:
         """A whitespace-free token: edge punctuation kept, hyphenated parts repaired one by one."""
         core = token.strip(_EDGE_PUNCT)
-        if not core:
+        if not core or _ADDRESS.search(core):
             return token
-        pieces = core.split("-")
-        fixed = "-".join(self.repair_part(p, damaged, evidence, not sentence_start or k > 0)
-                         for k, p in enumerate(pieces))
+        pieces = _SEPARATOR.split(core)
+        if "/" in core and any(p.isalpha() and not _VOWEL.search(p) for p in pieces[::2]):
+            return token  # case handlers' initials: 'lar/chch/chbn'
+        fixed = "".join(p if k % 2 else self.repair_part(p, damaged, evidence, not sentence_start or k > 0)
+                        for k, p in enumerate(pieces))
         return _replace_core(token, core, fixed)
 
     def repair_broken(self, left: str, right: str, damaged: bool,
@@ -121,7 +132,7 @@ class Repairer:
         for token, n in Counter(tokens).items():
             if token.endswith("-"):
                 continue  # a fragment of a word broken at the line end
-            for part in token.strip(_EDGE_PUNCT).split("-"):
+            for part in _SEPARATOR.split(token.strip(_EDGE_PUNCT))[::2]:
                 lower = part.lower()
                 if _DANISH.search(lower):
                     counts[stem(lower)] += n
@@ -139,6 +150,17 @@ class Repairer:
             damaged = self.quality(text).damaged
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         tokens = [text[a:b] for a, b in spans]
+        new_tokens = self._repair_tokens(text, spans, tokens, damaged)
+        repaired = _splice(text, spans, new_tokens)
+        repairs = sum(1 for old, new in zip(tokens, new_tokens, strict=True) if old != new)
+        if damaged:
+            repaired, moved = fix_item_numbers(repaired)
+            repairs += moved
+        return RepairResult(repaired, repairs)
+
+    def _repair_tokens(self, text: str, spans: list[tuple[int, int]], tokens: list[str],
+                       damaged: bool) -> list[str]:
+        """Each token with its neighbours in view: line-end hyphenation, '|', party letters, sentence starts."""
         evidence = self._evidence(tokens, damaged) if damaged else None
         new_tokens = list(tokens)
         memo: dict[tuple[str, bool], str] = {}
@@ -149,8 +171,7 @@ class Repairer:
             prev = tokens[i - 1] if i else ""
             start = sentence_start(prev, gap)
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            next_gap = text[spans[i][1]:spans[i + 1][0]] if nxt else ""
-            if nxt and is_line_break_hyphen(token, nxt, next_gap):
+            if nxt and is_line_break_hyphen(token, nxt, text[spans[i][1]:spans[i + 1][0]]):
                 new_tokens[i], new_tokens[i + 1] = self.repair_broken(token, nxt, damaged, evidence, start)
                 i += 2
                 continue
@@ -164,19 +185,7 @@ class Repairer:
                     new = memo[key] = self.repair_token(token, damaged, evidence, start)
             new_tokens[i] = new
             i += 1
-        out: list[str] = []
-        pos = 0
-        for (a, b), new in zip(spans, new_tokens, strict=True):
-            out.append(text[pos:a])
-            out.append(new)
-            pos = b
-        out.append(text[pos:])
-        repaired = "".join(out)
-        repairs = sum(1 for old, new in zip(tokens, new_tokens, strict=True) if old != new)
-        if damaged:
-            repaired, moved = fix_item_numbers(repaired)
-            repairs += moved
-        return RepairResult(repaired, repairs)
+        return new_tokens
 
     def quality(self, text: str) -> TextQuality:
         """Is this text layer from an OCR without Danish? Danish text has æ/ø/å in about one word in ten;
@@ -206,15 +215,27 @@ class Repairer:
 
 def _with_case(part: str, word: str, upper: bool) -> str:
     """The repaired word in the case of the OCR'd one. A rewritten first letter takes the case its
-    OCR form implies: '@stdanmark' -> 'Østdanmark', 'Igbende' -> 'løbende', '0g' -> 'og'."""
+    OCR form implies: 'Jstdanmark' -> 'Østdanmark', 'Igbende' -> 'løbende', '0g' -> 'og'."""
     if upper:
         return word.upper()
     first = part[0]
-    if first in "@J0d" and word[0] == "ø" and first != word[0]:
+    if first in "Jd" and word[0] == "ø":
         return "Ø" + word[1:]
     if first.isupper() and not (first == "I" and word[0] == "l"):
         return word[0].upper() + word[1:]
     return word
+
+
+def _splice(text: str, spans: list[tuple[int, int]], tokens: list[str]) -> str:
+    """Put new tokens where the old ones were; every character between tokens stays as it was."""
+    out: list[str] = []
+    pos = 0
+    for (a, b), token in zip(spans, tokens, strict=True):
+        out.append(text[pos:a])
+        out.append(token)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _replace_core(token: str, core: str, fixed: str) -> str:

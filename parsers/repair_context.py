@@ -50,6 +50,8 @@ def is_line_break_hyphen(token: str, next_token: str, gap: str) -> bool:
 
 _GROUP = re.compile(r"^\s*(\d{1,2})\.(?:\s|$)")
 _SUBITEM = re.compile(r"^\s*(\d{1,2})\.\d{1,2}\.?(?:\s|$)")
+_DATE_AFTER = re.compile(
+    r"\s*(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|\d)", re.IGNORECASE)
 _MERGED = re.compile(r"^(\s*)(\d)(\d)\.(?=\s|$)")
 
 
@@ -73,6 +75,8 @@ def fix_item_numbers(text: str) -> tuple[str, int]:
             last_plain, last_sub = None, int(sub.group(1))
             continue
         merged = _MERGED.match(line)
+        if merged and _DATE_AFTER.match(line[merged.end():]):
+            merged = None  # '11. april 2025' is a date
         if (merged and group == merged.group(2) and int(group) >= last_sub
                 and last_plain != int(merged.group(2) + merged.group(3)) - 1):
             lines[i] = f"{merged.group(1)}{merged.group(2)}.{merged.group(3)}.{line[merged.end():]}"

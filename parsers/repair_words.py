@@ -29,6 +29,7 @@ class RepairSettings:
     short_min_score: float = 2.5  # a non-word of <= 4 letters is repaired only into a common word ('jf' stays)
     long_min_score: float = 0.0  # longer non-words: into any word whose score survives the OCR cost
     name_max_cost: float = 0.5  # capitalised inside a sentence: only cheap rewrites, unless into a known name
+    compound_doubt: float = 2.0  # a word only read as a compound ('ind|gas') yields more easily to a listed word
     compound_candidates: int = 300  # rewrites of a word tried as compounds (cheapest first)
 
 
@@ -40,6 +41,7 @@ class Option:
     score: float  # lexicon score minus OCR cost
     cost: float
     start_edit: bool  # the first letter was rewritten
+    direct: bool  # a listed word, not just a reading as a compound
 
 
 def stem(word: str) -> str:
@@ -81,9 +83,9 @@ class WordJudge:
         listed = lex.direct_score(lower, capitalised) is not None
         best: dict[str, Option] = {}
 
-        def add(cand: Candidate, score: float) -> None:
+        def add(cand: Candidate, score: float, direct: bool) -> None:
             if cand.word not in best or best[cand.word].score < score - cand.cost:
-                best[cand.word] = Option(cand.word, score - cand.cost, cand.cost, cand.first_edit_at_start)
+                best[cand.word] = Option(cand.word, score - cand.cost, cand.cost, cand.first_edit_at_start, direct)
 
         # a listed word gets one edit ('bade' -> 'både'); a non-word two, and three only if two found nothing
         cands: list[Candidate] = []
@@ -92,7 +94,7 @@ class WordJudge:
             for cand in cands:
                 score = lex.direct_score(cand.word, capitalised)
                 if score is not None:
-                    add(cand, score)
+                    add(cand, score, True)
             if best:
                 break
         if not listed and (not best or self.original(lower, capitalised) is not None):
@@ -101,7 +103,7 @@ class WordJudge:
             for cand in cands[: self.settings.compound_candidates]:
                 score = lex.compound_score(cand.word, capitalised)
                 if score is not None:
-                    add(cand, score)
+                    add(cand, score, False)
         return tuple(sorted(best.values(), key=lambda o: -o.score)[:4])
 
     def signals_damage(self, lower: str, capitalised: bool) -> bool:
@@ -137,6 +139,8 @@ class WordJudge:
                 return None  # 'Prepare' mid-sentence is a name or English, not 'Præpare'
             short = len(lower) <= 4
             return best if best.score >= (s.short_min_score if short else s.long_min_score) else None
+        if best.direct and self.lexicon.direct_score(lower, capitalised) is None:
+            original -= s.compound_doubt  # 'indgas' parses as 'ind|gas', but 'indgås' is a listed word
         if best.score + bonus(best.word) > original + bonus(lower) + s.keep_margin:
             return best
         return None
@@ -145,6 +149,8 @@ class WordJudge:
         """A capitalised non-word inside a sentence is likely a name or English ('Prepare', 'Greater'):
         repair it only cheaply, into a known name, or where its first letter is the damage ('Jstdanmark',
         'Igbende' for 'løbende')."""
-        if best.cost <= self.settings.name_max_cost or self.lexicon.is_name(best.word):
+        if best.cost <= self.settings.name_max_cost:
             return True
+        if self.lexicon.is_name(best.word) and len(lower) > 4:
+            return True  # 'Hillerad' -> 'Hillerød'; but 'Zero' is not 'Ærø'
         return best.start_edit and best.word[0] in "øl" and lower[0] in "j@0&i"

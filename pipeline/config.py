@@ -23,6 +23,11 @@ class Settings:
     def index_dir(self) -> Path:
         return self.home / "index"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Derived data that can be rebuilt at any time (the compiled Danish lexicon)."""
+        return self.home / "cache"
+
     @classmethod
     def resolve(
         cls,

@@ -51,7 +51,7 @@ class Services:
     def open(cls, settings: Settings) -> Services:
         settings.home.mkdir(parents=True, exist_ok=True)
         return cls(settings=settings, archive=Archive(settings.db_url), index=SearchIndex.open(settings.index_dir),
-                   repairer=Repairer.load(),
+                   repairer=Repairer.load(cache_dir=settings.cache_dir),
                    ocr=OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers))
 
 
