@@ -11,7 +11,6 @@ from parsers.repair import Repairer
 from pipeline.extract import visible_chars
 from pipeline.ocr import OcrEngine
 
-
 _DANISH_LETTER = re.compile("[æøåÆØÅ]")
 
 
