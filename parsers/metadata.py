@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from parsers.layout import Row
 from parsers.model import Kind
+from parsers.vocabulary import decision_meeting
 
 FRONT_ROWS = 30  # the cover and header live in the first rows
 MIN_MENTIONS = 5  # a council named this often in a document without cover is its body
@@ -29,9 +30,15 @@ _PLACE_LABEL = re.compile(r"^(?:sted|mødested)\s*:?\s+(.+)$", re.IGNORECASE)
 _KIND_WORD = re.compile(r"\b(dagsorden|referat|beslutningsprotokol)\b", re.IGNORECASE)
 _MEETING_DATE_PHRASE = re.compile(r"\bmøde(?:t)? (?:den|d\.) (\d{1,2}\. \w+ \d{4})", re.IGNORECASE)
 _RUNNING_DATE = re.compile(r"\| (\d{1,2}-\d{1,2}-\d{4})$")
+_WEEKDAY = re.compile(r"\b(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b", re.IGNORECASE)
+_OPEN_NAME_END = re.compile(r"\b(?:det|for|og|i|af|til|om)$")  # 'Embedsmandsudvalget for det' goes on below
+_TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}$", re.IGNORECASE)
+MAX_PLACE_ROWS = 5
 _BODY_PATTERNS = (
     re.compile(r"^(KKR\s+\w+)$", re.IGNORECASE),
-    re.compile(r"\b((?:\w+\s+)?(?:Byråd|Kommunalbestyrelse)(?:n|et)?)\b"),
+    re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s+(?:for\s+|fra\s+)?)?"
+               r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse)(?:n|et)?)(?:\s+(?:d\.|den)\s+.*)?$",
+               re.IGNORECASE),
     re.compile(r"^((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
     re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|til) (.+?)(?: Side \d+)?$"),
 )
@@ -103,11 +110,18 @@ def find_kind(rows: Sequence[Row], has_items: bool, has_decisions: bool) -> Kind
 
 def find_body(rows: Sequence[Row], all_rows: Sequence[Row]) -> str | None:
     """The body named on the cover; without a cover, a council ('KKR Hovedstaden') the text keeps naming."""
+    front = list(rows[:FRONT_ROWS])
     for pattern in _BODY_PATTERNS:
-        for row in rows[:FRONT_ROWS]:
+        for k, row in enumerate(front):
             match = pattern.search(unspace(row.raw.strip() or row.text))
             if match:
-                return title_case(match.group(1).strip())
+                name = match.group(1).strip()
+                if _OPEN_NAME_END.search(name) and k + 1 < len(front):
+                    name = f"{name} {front[k + 1].text}"  # the name wraps onto the next row
+                return title_case(name)
+    deciding = [d[0] for d in (decision_meeting(row.text) for row in all_rows) if d and d[0]]
+    if deciding:
+        return deciding[-1]  # a single-item print: 'Sundheds- og Forebyggelsesudvalgets beslutning den ...'
     mentions = Counter(m.group(0) for row in all_rows for m in _COUNCIL.finditer(row.text))
     if mentions:
         name, count = mentions.most_common(1)[0]
@@ -129,13 +143,16 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | 
         label = _DATE_LABEL.match(row.text)
         if label and iso_date(label.group(1)):
             return iso_date(label.group(1)), start_time(label.group(1)) or _front_time(rows)
-    for row in rows[:FRONT_ROWS]:  # 'tirsdag den 4. december 2012, kl. 13:00'
-        if iso_date(row.text) and re.search(r"\bden\b|\bkl\.", row.text, re.IGNORECASE):
+    for row in rows[:FRONT_ROWS]:  # 'tirsdag den 4. december 2012, kl. 13:00', 'Torsdag den 20. juni 2013'
+        if iso_date(row.text) and (_WEEKDAY.search(row.text) or re.search(r"\bkl\.", row.text, re.IGNORECASE)):
             return iso_date(row.text), start_time(row.text) or _front_time(rows)
-    for row in all_rows:  # page headers 'KKR Hovedstaden | 11-04-2025'
-        match = _RUNNING_DATE.search(row.text)
-        if match:
+    for row in all_rows:  # page headers 'KKR Hovedstaden | 11-04-2025', 'Dato: 04.12.2012'
+        match = _RUNNING_DATE.search(row.text) or _DATE_LABEL.match(row.text)
+        if match and iso_date(match.group(1)):
             return iso_date(match.group(1)), None
+    decided = [iso_date(d[1]) for d in (decision_meeting(row.text) for row in all_rows) if d]
+    if decided and decided[-1]:
+        return decided[-1], None  # the latest dated decision is this meeting's (earlier ones are the case history)
     joined = " ".join(row.text for row in all_rows[:300])  # 'dagsordenen for møde den 11. april 2025'
     match = _MEETING_DATE_PHRASE.search(joined)
     if match and iso_date(match.group(1)):
@@ -152,6 +169,21 @@ def find_location(rows: Sequence[Row]) -> str | None:
         match = re.match(r"^i ([A-ZÆØÅ].{3,100})$", row.text)
         if match:
             return match.group(1).strip()
+    return _place_after_time(rows[:FRONT_ROWS])
+
+
+def _place_after_time(rows: Sequence[Row]) -> str | None:
+    """A cover that prints the place as address lines under the time ('Kl. 10:30' / 'Kaløvig Kursuscenter' /
+    'Præstekravevej 46' / ...): the rows of the same block, joined with commas."""
+    for k, row in enumerate(rows):
+        if not _TIME_ONLY.match(row.text):
+            continue
+        lines: list[str] = []
+        for below in rows[k + 1:k + 1 + MAX_PLACE_ROWS]:
+            if below.para_start or len(below.text) > 60 or re.search(r"[.:;]$", below.text):
+                break
+            lines.append(below.text)
+        return ", ".join(lines) or None
     return None
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from parsers.layout import Row
 from parsers.model import Section
 from parsers.normalize import join_lines
-from parsers.vocabulary import dated_decision, heading_name
+from parsers.vocabulary import PROPOSAL, dated_decision, document_title, heading_name
 
 UNTITLED = "Sagsfremstilling"  # body text before the first heading is the case narrative
 _BULLET = re.compile(r"^(?:[-–—•*▪●o]\s|\d{1,2}[.)]\s|\d{1,2}\.\d{1,2}\.?\s|[a-zæøå][.)]\s)")
 _LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.$")  # a displaced item label (' 3.3.') is not body text
+_PUNCTUATION_ONLY = re.compile(r"^[.,;:–-]$")  # a stray '.' under a decision
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _META = re.compile(r"^(?:(?:dok\.?\s?nr|sagsnr|sagen afgøres i|j\.?\s?nr)\.?\s*:|.{3,80} den .{6,20} punkt \d+$)",
                    re.IGNORECASE)
@@ -34,7 +35,7 @@ def paragraphs(rows: Sequence[Row]) -> list[str]:
         if not out or row.para_start or _BULLET.match(row.text):
             out.append([])
         out[-1].append(unlink(row.text))
-    return [join_lines(p) for p in out if p]
+    return [join_lines(p) for p in out if p and not (len(p) == 1 and _PUNCTUATION_ONLY.match(p[0]))]
 
 
 @dataclass(slots=True)
@@ -45,15 +46,27 @@ class _Open:
     first_page: int | None = None
 
 
+def _without_empty_label(texts: list[str]) -> list[str]:
+    """'Følgende deltog ikke i behandlingen af punktet:' closing a decision with nothing after it is a form's
+    empty field, not part of the text."""
+    if len(texts) > 1 and texts[-1].endswith(":") and len(texts[-1]) < 80:
+        return texts[:-1]
+    return texts
+
+
 def _close(section: _Open) -> Section:
     pages = [r.page for r in section.rows] or ([section.first_page] if section.first_page else [])
-    return Section(name=section.name, text="\n".join(paragraphs(section.rows)), heading=section.heading,
+    text = "\n".join(_without_empty_label(paragraphs(section.rows)))
+    return Section(name=section.name, text=text, heading=section.heading,
                    page_start=min(pages) if pages else None, page_end=max(pages) if pages else None)
 
 
 def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
     """(canonical name, heading as written, text after it on the same line) if the row opens a section."""
     name = heading_name(row.text)
+    if name and current and current.name == PROPOSAL and not row.bold and (
+            row.bold is False or row.text.rstrip().endswith(":")):
+        return None  # 'Baggrund:' inside a party's proposal is its own paragraph, not set as a heading
     if name:
         if current and not current.rows and current.name == "Bilag" and name != "Beslutning":
             return None  # an attachment called 'Indstilling' right under 'Bilag'
@@ -63,6 +76,9 @@ def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
     decision = dated_decision(row.text)
     if decision:
         return "Beslutning", decision[0], decision[1]
+    title = document_title(row.text)
+    if title and current and current.name == "Beslutning" and current.rows:
+        return title, row.text.strip(), ""  # the decision ends where the proposal or recommendation is printed
     return None
 
 
