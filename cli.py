@@ -23,7 +23,8 @@ def _dump(data: object) -> None:
 
 def _settings(ctx: click.Context) -> Settings:
     obj = ctx.obj
-    return Settings.resolve(home=obj["home"], db_url=obj["db"], quiet=obj["quiet"])
+    chosen = {"engine": obj["engine"]} if obj["engine"] else {}
+    return Settings.resolve(home=obj["home"], db_url=obj["db"], quiet=obj["quiet"], **chosen)
 
 
 def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` stays fast
@@ -49,15 +50,18 @@ class Group(click.Group):
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="MOEDEARKIV_HOME",
               help="Data folder (database and index). Default ./moedearkiv-data.")
 @click.option("--db", "db_url", envvar="MOEDEARKIV_DB", help="SQLAlchemy database URL (overrides the SQLite file).")
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
+              help="Search engine (env MOEDEARKIV_ENGINE). Default whoosh; tantivy is much faster on large archives.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr.")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None, db_url: str | None, quiet: bool, verbose: int) -> None:
+def main(ctx: click.Context, home: Path | None, db_url: str | None, engine: str | None, quiet: bool,
+         verbose: int) -> None:
     """Turn Danish municipal meeting PDFs into a searchable, structured archive."""
     logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
-    ctx.obj.update(home=home, db=db_url, quiet=quiet)
+    ctx.obj.update(home=home, db=db_url, quiet=quiet, engine=engine)
 
 
 def _home_option(func):  # noqa: ANN001, ANN202

@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/bench_search.py                 # 100,000 sections (the target size)
     .venv/bin/python bench/bench_search.py --sections 5000 # quick run
+    .venv/bin/python bench/bench_search.py --engine both   # Whoosh and Tantivy on the same archive and queries
 
 Sections are made by shuffling real paragraphs of the seed texts (fixed random seed), spread over meetings
 of varying ids, dates, bodies and kinds; one in ten gets an OCR-damaged raw text. Reports the bulk build
 rate (sections/s), the time to add one meeting to the built index, and query latency p50/p95 over a fixed
 mix of single words, AND queries, phrases and filtered queries (targets: build >= 2,000 sections/s,
-p95 <= 50 ms).
+p95 <= 50 ms). With `--engine both` each engine builds its own index from the same sections in turn.
 """
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import SearchFilters, SearchIndex, SectionDoc  # noqa: E402
+from index import SearchFilters, SectionDoc  # noqa: E402
 from index.analysis import analyze  # noqa: E402
+from index.engine_choice import ENGINES, open_index  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 BODIES = ("KKR Hovedstaden", "KKR Sjælland", "Økonomiudvalget", "Børne- og Skoleudvalget", "Teknik- og Miljøudvalget",
@@ -121,30 +123,41 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(n_sections: int, per_category: int, seed: int, workdir: Path) -> None:
+def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: tuple[str, ...]) -> None:
     rng = random.Random(seed)
     material = load_material(SEEDS)
     meetings = list(synthetic_docs(material, n_sections, rng))
+    queries = query_mix(material, random.Random(seed + 2), per_category)
+    extra = list(synthetic_docs(material, 600, random.Random(seed + 1)))
     print(f"material: {len(material.paragraphs)} paragraphs, {len(material.titles)} titles; "
           f"{n_sections} sections in {len(meetings)} meetings")
-    with SearchIndex.open(workdir / "index") as ix:
+    for engine in engines:
+        print(f"--- engine: {engine}")
+        bench_engine(engine, workdir / f"index-{engine}", meetings, extra, queries)
+
+
+def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extra: list[list[SectionDoc]],
+                 queries: list[BenchQuery]) -> None:
+    n_sections = sum(len(m) for m in meetings)
+    ix = open_index(path, engine)
+    try:
         start = time.perf_counter()
         ix.add(doc for meeting in meetings for doc in meeting)
         build = time.perf_counter() - start
         print(f"build: {n_sections} sections in {build:.1f} s = {n_sections / build:,.0f} sections/s "
               f"(one writer, bulk)")
-        extra = list(synthetic_docs(material, 600, random.Random(seed + 1)))
         start = time.perf_counter()
         added = sum(ix.add(meeting) for meeting in extra)
         per_meeting = (time.perf_counter() - start) / len(extra)
         print(f"incremental: {len(extra)} meetings ({added} sections), {per_meeting * 1000:.0f} ms per meeting")
-        queries = query_mix(material, random.Random(seed + 2), per_category)
         ix.search("kommunerne", SearchFilters())  # open the searcher once, as a long-running process would
         timings: dict[str, list[float]] = {}
         for query in queries:
             start = time.perf_counter()
             ix.search(query.text, query.filters, limit=10)
             timings.setdefault(query.category, []).append((time.perf_counter() - start) * 1000)
+    finally:
+        ix.close()
     everything = [t for ts in timings.values() for t in ts]
     for category, ts in [*timings.items(), ("all", everything)]:
         print(f"query {category:9} n={len(ts):4}  p50 {statistics.median(ts):7.1f} ms  "
@@ -156,13 +169,16 @@ def main() -> None:
     parser.add_argument("--sections", type=int, default=100_000)
     parser.add_argument("--queries-per-category", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20260616)
+    parser.add_argument("--engine", choices=(*ENGINES, "both"), default="whoosh",
+                        help="search engine to measure (both: each in turn, same sections and queries)")
     parser.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
     args = parser.parse_args()
+    engines = ENGINES if args.engine == "both" else (args.engine,)
     if args.dir:
-        run(args.sections, args.queries_per_category, args.seed, args.dir)
+        run(args.sections, args.queries_per_category, args.seed, args.dir, engines)
         return
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
-        run(args.sections, args.queries_per_category, args.seed, Path(tmp))
+        run(args.sections, args.queries_per_category, args.seed, Path(tmp), engines)
 
 
 if __name__ == "__main__":

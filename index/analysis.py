@@ -2,7 +2,9 @@
 
 Words are lowercased, Danish stop words dropped and the Danish Snowball stemmer applied. The stemmer is
 applied twice: once leaves `lærepladser` -> `læreplads` but `læreplads` -> `læreplad`, the second pass
-brings both to the same stem, consistently on the index and the query side.
+brings both to the same stem, consistently on the index and the query side. Snowball leaves the past tense
+of weak verbs (`besluttede` -> `beslutted`) apart from the other forms (`beslutte`, `besluttet` -> `beslut`):
+a long word's `-ede` is cut and the doubled consonant undone, so all forms of a verb meet.
 
 æ ø å are kept. Each word that has one also gets an *alias* at the same position, stemmed from its ASCII
 transliteration (æ->ae, ø->oe, å->aa), so a query typed as `laerepladser` finds `lærepladser` while
@@ -35,10 +37,23 @@ def has_danish_letter(word: str) -> bool:
     return any(ch in _DANISH_LETTERS for ch in word)
 
 
+PAST_TENSE_MIN_STEM = 4
+"""`-ede` is only cut from words whose remaining stem is this long (`rede`, `brede` stay as they are)."""
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Stem of a lowercased word (Snowball applied twice, see module docstring)."""
-    return _snowball(_snowball(word))
+    """Stem of a lowercased word (Snowball applied twice, then the past tense folded; see module docstring)."""
+    stemmed = _snowball(_snowball(word))
+    if word.endswith(("ede", "edes")) and stemmed.endswith("ed") and len(stemmed) - 2 >= PAST_TENSE_MIN_STEM:
+        stemmed = _undouble(stemmed[:-2])
+    return stemmed
+
+
+def _undouble(stemmed: str) -> str:
+    """`beslutt` -> `beslut`, as Snowball's last step does for the other verb forms."""
+    doubled = len(stemmed) > 1 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiouyæøå"
+    return stemmed[:-1] if doubled else stemmed
 
 
 @lru_cache(maxsize=200_000)

@@ -10,7 +10,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import STOP_WORDS, WORD_RE, word_keys
 from index.documents import SectionDoc
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: past-tense verbs stemmed with their other forms (analysis.stem)
 
 
 class DanishStemAliasFilter(Filter):

@@ -18,10 +18,12 @@ class Settings:
     workers: int = 2  # Tesseract processes at once: one per core
     min_text_chars: int = 25  # a page whose text layer has fewer non-space characters is OCR'd if it has an image
     quiet: bool = False
+    engine: str = "whoosh"  # search engine behind the index: whoosh (default) or tantivy (faster)
 
     @property
     def index_dir(self) -> Path:
-        return self.home / "index"
+        """Each engine keeps its own folder, so switching engines never opens the other's files."""
+        return self.home / ("index" if self.engine == "whoosh" else f"index-{self.engine}")
 
     @property
     def cache_dir(self) -> Path:
@@ -36,10 +38,13 @@ class Settings:
         env: Mapping[str, str] | None = None,
         **overrides: object,
     ) -> Settings:
-        """Options win over environment variables (MOEDEARKIV_HOME, MOEDEARKIV_DB), which win over defaults."""
+        """Options win over environment variables (MOEDEARKIV_HOME, MOEDEARKIV_DB, MOEDEARKIV_ENGINE), which win
+        over defaults."""
         env = os.environ if env is None else env
         home_path = Path(home or env.get("MOEDEARKIV_HOME") or DEFAULT_HOME)
         url = db_url or env.get("MOEDEARKIV_DB") or f"sqlite:///{(home_path / 'moedearkiv.sqlite').resolve()}"
         workers = int(env.get("MOEDEARKIV_WORKERS", 0)) or max(1, os.cpu_count() or 1)
         values: dict[str, object] = {"workers": workers, **overrides}
+        if "engine" not in overrides and env.get("MOEDEARKIV_ENGINE"):
+            values["engine"] = env["MOEDEARKIV_ENGINE"].strip().lower()
         return cls(home=home_path, db_url=url, **values)  # type: ignore[arg-type]

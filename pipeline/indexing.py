@@ -8,6 +8,11 @@ from parsers.model import Meeting, Page
 # no items (a report, an e-mail) by its pages.
 TITLE_ONLY = "Titel"
 PAGE_TEXT = "Tekst"
+TABLE = "Tabel"  # a table kept as rows leaves the section text; its cells are still found
+
+
+def table_text(rows: tuple[tuple[str, ...], ...]) -> str:
+    return "\n".join(" | ".join(cell for cell in row if cell) for row in rows)
 
 
 def section_docs(meeting_id: str, meeting: Meeting, raw_texts: dict[tuple[int, int], str],
@@ -24,6 +29,9 @@ def section_docs(meeting_id: str, meeting: Meeting, raw_texts: dict[tuple[int, i
             docs.append(SectionDoc(**common, **item_fields, section=section.name, position=len(docs),
                                    page=section.page_start or item.page_start, text=section.text,
                                    raw_text=raw_texts.get((i, j), "")))
+        for table in item.tables:
+            docs.append(SectionDoc(**common, **item_fields, section=TABLE, position=len(docs), page=table.page,
+                                   text=table_text(table.rows)))
     if not meeting.items:
         for page in pages or []:
             if page.text.strip():

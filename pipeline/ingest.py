@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from index import SearchIndex
+from index import TextIndex, open_index
 from parsers.document import parse_document
 from parsers.model import Meeting, Page
 from parsers.repair import Repairer
@@ -37,22 +37,27 @@ class FileResult:
         return {"path": self.path, "status": self.status, "meeting_id": self.meeting_id, "error": self.error}
 
 
-@dataclass(frozen=True, slots=True)
 class Services:
-    """What the steps need, made once per run from Settings."""
+    """What the steps need, made once per run from Settings. The Danish lexicon takes a second or two to
+    load, so it is loaded on first use: `search`, `show` and `export` never pay for it."""
 
-    settings: Settings
-    archive: Archive
-    index: SearchIndex
-    repairer: Repairer
-    ocr: OcrEngine
+    def __init__(self, settings: Settings, archive: Archive, index: TextIndex) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.index = index
+        self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers)
+        self._repairer: Repairer | None = None
+
+    @property
+    def repairer(self) -> Repairer:
+        if self._repairer is None:
+            self._repairer = Repairer.load(cache_dir=self.settings.cache_dir)
+        return self._repairer
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
         settings.home.mkdir(parents=True, exist_ok=True)
-        return cls(settings=settings, archive=Archive(settings.db_url), index=SearchIndex.open(settings.index_dir),
-                   repairer=Repairer.load(cache_dir=settings.cache_dir),
-                   ocr=OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers))
+        return cls(settings, Archive(settings.db_url), open_index(settings.index_dir, settings.engine))
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:

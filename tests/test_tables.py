@@ -231,3 +231,16 @@ def test_cli_export_has_the_tables_under_their_item(tmp_path: Path) -> None:
     assert items["3.8"]["tables"] == [] and data["tables"] == []
     texts = [s["text"] for item in data["items"] for s in item["sections"]]
     assert not [row for table in expected for row in table[2:] if any(" ".join(row) in t for t in texts)]
+
+
+def test_table_cells_stay_searchable_after_leaving_the_section_text(tmp_path: Path) -> None:
+    """Cells taken out of the section text are indexed as the item's `Tabel` record."""
+    root = Path(__file__).resolve().parents[1]
+    home = tmp_path / "home"
+    cli = [sys.executable, str(root / "cli.py"), "--quiet", "--home", str(home)]
+    subprocess.run([*cli, "ingest", str(root / "fixtures" / "pdf" / "table-sosu-fordeling.pdf")], check=True,
+                   capture_output=True)
+    proc = subprocess.run([*cli, "search", "Dimensionering", "--section", "Tabel", "--json"], check=True,
+                          capture_output=True, text=True)
+    hits = json.loads(proc.stdout)["hits"]
+    assert hits and all(h["section"] == "Tabel" and h["item_number"] == "3.7" for h in hits)

@@ -1,0 +1,50 @@
+"""Which search engine holds the index: Whoosh (pure Python, the default) or Tantivy (Rust, faster).
+
+Both implement `TextIndex` with the same query language, analysis, snippets and result records; the
+benchmark (bench/bench_search.py --engine both) measures them on the same archive.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from index.documents import SectionDoc
+from index.model import SearchFilters, SearchResult
+
+ENGINES: tuple[str, ...] = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
+
+
+class TextIndex(Protocol):
+    """What the pipeline and the CLI use of an index, whichever engine is behind it."""
+
+    path: Path
+
+    def add(self, docs: Iterable[SectionDoc]) -> int: ...
+
+    def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int: ...
+
+    def delete_meeting(self, meeting_id: str) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def count(self) -> int: ...
+
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10,
+               per_item: bool = False) -> SearchResult: ...
+
+    def close(self) -> None: ...
+
+
+def open_index(path: Path, engine: str = DEFAULT_ENGINE) -> TextIndex:
+    """Open (or create) the index at `path` with the named engine."""
+    if engine == "whoosh":
+        from index.store import SearchIndex
+
+        return SearchIndex.open(path)
+    if engine == "tantivy":
+        from index.tantivy_engine import TantivyIndex
+
+        return TantivyIndex.open(path)
+    raise ValueError(f"Unknown search engine {engine!r}; choose one of {', '.join(ENGINES)}.")

@@ -1,0 +1,111 @@
+"""The Tantivy schema, and how a SectionDoc becomes one Tantivy document.
+
+Text is analysed in Python by index/analysis.py, the very rules the Whoosh engine uses (stop words dropped
+and positions renumbered, Danish stemming, the ASCII alias of a word with æ ø å at the same position),
+and handed to Tantivy pre-tokenized: both engines hold the same terms, so they find the same sections,
+and a change to analysis.py reaches both at once. Tantivy only stores, matches and scores.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import tantivy
+
+from index.analysis import STOP_WORDS, WORD_RE, damaged_words, word_keys
+from index.documents import SectionDoc
+from index.schema import normalize_case_number
+
+TANTIVY_SCHEMA_VERSION = 2  # 2: terms from index/analysis.py (pre-tokenized), no more *_fold copies
+LOWER_RAW = "moedearkiv_lc"  # whole value, lowercased: case-insensitive exact filters
+
+
+def lower_raw_analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.lowercase()).build()
+
+
+def register_analyzers(ix: tantivy.Index) -> None:
+    ix.register_tokenizer(LOWER_RAW, lower_raw_analyzer())
+
+
+def build_schema() -> tantivy.Schema:
+    """Same fields as the Whoosh schema (index/schema.py), plus an item hash for per-item collapse."""
+    sb = tantivy.SchemaBuilder()
+    for name in ("meeting_id", "date", "item_number", "case_number"):
+        sb.add_text_field(name, stored=True, tokenizer_name="raw")
+    for name in ("kind", "body", "section"):  # facets: exact values in a fast (columnar) field
+        sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("year", fast=True, tokenizer_name="raw")
+    sb.add_text_field("kind_lc", tokenizer_name=LOWER_RAW)
+    sb.add_text_field("section_lc", tokenizer_name=LOWER_RAW)
+    sb.add_text_field("body_words", index_option="freq")
+    sb.add_unsigned_field("date_num", indexed=True, fast=True)
+    sb.add_unsigned_field("item_hash", fast=True)  # per-item collapse without loading stored documents
+    sb.add_integer_field("position", stored=True)
+    sb.add_integer_field("page", stored=True)
+    sb.add_text_field("title")
+    sb.add_text_field("text")
+    sb.add_text_field("raw", index_option="freq")
+    for name in ("item_title", "text_stored", "raw_text"):  # stored only: the pre-tokenized fields keep no text
+        sb.add_bytes_field(name, stored=True)
+    return sb.build()
+
+
+def analyzed(text: str) -> tantivy.PreTokenizedString:
+    """analysis.py's index terms of `text` with their positions (the alias shares its word's position)."""
+    tokens: list[tantivy.Token] = []
+    position = 0
+    for word in WORD_RE.findall(text.lower()):
+        if word in STOP_WORDS:
+            continue
+        for key in word_keys(word):
+            tokens.append(tantivy.Token(key, position, 0, 0))
+        position += 1
+    return tantivy.PreTokenizedString("", tokens)
+
+
+def item_hash(meeting_id: str, item_number: str | None, item_title: str | None) -> int:
+    """64-bit id of an item, the collapse key of `per_item` searches."""
+    key = f"{meeting_id}|{item_number or ''}|{item_title or ''}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
+
+
+def date_num(iso: str | None) -> int | None:
+    if not iso or len(iso) < 10:
+        return None
+    digits = iso[:10].replace("-", "")
+    return int(digits) if digits.isdigit() and len(digits) == 8 else None
+
+
+def to_document(doc: SectionDoc) -> tantivy.Document:
+    out = tantivy.Document()
+    out.add_text("meeting_id", doc.meeting_id)
+    out.add_integer("position", doc.position)
+    out.add_unsigned("item_hash", item_hash(doc.meeting_id, doc.item_number, doc.item_title))
+    out.add_text("kind", doc.kind)
+    out.add_text("kind_lc", doc.kind)
+    out.add_text("section", doc.section)
+    out.add_text("section_lc", doc.section)
+    if doc.date:
+        out.add_text("date", doc.date)
+        out.add_text("year", doc.date[:4])
+    if (number := date_num(doc.date)) is not None:
+        out.add_unsigned("date_num", number)
+    if doc.body:
+        out.add_text("body", doc.body)
+        out.add_pre_tokenized_text("body_words", analyzed(doc.body))
+    if doc.item_number:
+        out.add_text("item_number", doc.item_number)
+    if doc.item_title:
+        out.add_pre_tokenized_text("title", analyzed(doc.item_title))
+        out.add_bytes("item_title", doc.item_title.encode("utf-8"))
+    if doc.case_number:
+        out.add_text("case_number", normalize_case_number(doc.case_number))
+    if doc.page is not None:
+        out.add_integer("page", doc.page)
+    out.add_pre_tokenized_text("text", analyzed(doc.text))
+    out.add_bytes("text_stored", doc.text.encode("utf-8"))
+    damaged = damaged_words(doc.raw_text, doc.text)
+    if damaged:
+        out.add_pre_tokenized_text("raw", analyzed(damaged))
+        out.add_bytes("raw_text", doc.raw_text.encode("utf-8"))
+    return out

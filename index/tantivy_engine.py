@@ -1,0 +1,225 @@
+"""The on-disk Tantivy index: the same public behaviour as the Whoosh SearchIndex (index/store.py), faster.
+
+Query parsing (index/query.py), analysis rules (index/analysis.py), snippets (index/snippet.py) and the
+result records (index/model.py) are shared with the Whoosh engine; only storage and matching are Tantivy's.
+Totals come from Tantivy's counter and facets from its terms aggregation, so a query no longer has to score
+and load every match in Python. The database stays the source of truth: clear() and add() rebuild it.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import tantivy
+from tantivy import Occur
+from tantivy import Query as TQ
+
+from index.documents import SectionDoc
+from index.engine_tantivy_query import QueryBuilder
+from index.engine_tantivy_schema import TANTIVY_SCHEMA_VERSION, build_schema, register_analyzers, to_document
+from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
+from index.query import parse_query
+from index.snippet import Highlight, highlight_for, make_snippet
+from index.store import VERSION_FILE, IndexVersionError
+
+ENGINE = "tantivy"
+FACET_SIZE = 100_000  # facet values returned per field: more than any archive has bodies or sections
+PER_ITEM_FETCH = 4  # sections fetched per wanted item before fetching more
+
+
+class TantivyIndex:
+    """A full-text index of meeting sections in Tantivy. One writer and one commit per `add` call."""
+
+    def __init__(self, path: Path, ix: tantivy.Index, writer_mb: int = 256, writer_threads: int = 1) -> None:
+        self.path = path
+        self._ix = ix
+        self._writer_mb = writer_mb
+        self._writer_threads = writer_threads  # one: building the documents in Python is the other busy core
+        self._builder = QueryBuilder(ix.schema)
+        self._searcher: tantivy.Searcher | None = None
+
+    @classmethod
+    def open(cls, path: Path, writer_mb: int = 256, writer_threads: int = 1) -> TantivyIndex:
+        """Open the index at `path`, creating it (and the folder) if missing."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        found = _read_version(path)
+        if found is None and not tantivy.Index.exists(str(path)):
+            ix = tantivy.Index(build_schema(), str(path), reuse=False)
+            (path / VERSION_FILE).write_text(json.dumps({"engine": ENGINE, "schema_version": TANTIVY_SCHEMA_VERSION}))
+        elif found == (ENGINE, TANTIVY_SCHEMA_VERSION):
+            ix = tantivy.Index.open(str(path))
+        else:
+            raise IndexVersionError(
+                f"The search index in {path} was built by engine/schema {found}, this program needs "
+                f"{(ENGINE, TANTIVY_SCHEMA_VERSION)}: rebuild it (reindex) into an empty folder."
+            )
+        register_analyzers(ix)
+        return cls(path, ix, writer_mb, writer_threads)
+
+    def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int:
+        """Make the index hold exactly `docs` for this meeting (none at all if `docs` is empty)."""
+        return self._write(docs, also_delete=(meeting_id,))
+
+    def add(self, docs: Iterable[SectionDoc]) -> int:
+        """Index sections, replacing every section already indexed for the meetings they belong to."""
+        return self._write(docs, also_delete=())
+
+    def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
+        writer = self._writer()
+        seen: set[str] = set(also_delete)
+        count = 0
+        try:
+            for meeting_id in also_delete:
+                writer.delete_documents_by_term("meeting_id", meeting_id)
+            for doc in docs:  # a delete only hits documents added before it: the meeting's new ones stay
+                if doc.meeting_id not in seen:
+                    seen.add(doc.meeting_id)
+                    writer.delete_documents_by_term("meeting_id", doc.meeting_id)
+                writer.add_document(to_document(doc))
+                count += 1
+        except BaseException:
+            writer.rollback()
+            writer.wait_merging_threads()
+            raise
+        self._commit(writer)
+        return count
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        writer = self._writer()
+        writer.delete_documents_by_term("meeting_id", meeting_id)
+        self._commit(writer)
+
+    def clear(self) -> None:
+        """Empty the index (for a full reindex)."""
+        writer = self._writer()
+        writer.delete_all_documents()
+        self._commit(writer)
+
+    def count(self) -> int:
+        return self._get_searcher().num_docs
+
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10,
+               per_item: bool = False) -> SearchResult:
+        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries."""
+        node = parse_query(query)
+        compiled = self._builder.compile(node)
+        restrictions = self._builder.filters(filters or SearchFilters())
+        if restrictions:
+            compiled = TQ.boolean_query([(Occur.Must, q) for q in (compiled, *restrictions)])
+        searcher = self._get_searcher()
+        limit = max(1, limit)
+        if per_item:
+            top, total = _best_per_item(searcher, compiled, limit)
+        else:
+            found = searcher.search(compiled, limit, count=True)
+            top, total = found.hits, found.count
+        facets, items = _facets(searcher, compiled, count_items=per_item and total < 0)
+        highlight = highlight_for(node)
+        hits = tuple(_hit(searcher.doc(address).to_dict(), score, highlight) for score, address in top)
+        return SearchResult(query=query, total=items if total < 0 else total, hits=hits, facets=facets)
+
+    def close(self) -> None:
+        self._searcher = None
+
+    def __enter__(self) -> TantivyIndex:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _writer(self) -> tantivy.IndexWriter:
+        return self._ix.writer(heap_size=self._writer_mb * 1_000_000, num_threads=self._writer_threads)
+
+    def _commit(self, writer: tantivy.IndexWriter) -> None:
+        writer.commit()
+        writer.wait_merging_threads()  # merges finish now, not in threads dropped with the writer
+        self._ix.reload()
+        self._searcher = None
+
+    def _get_searcher(self) -> tantivy.Searcher:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+
+def _best_per_item(searcher: tantivy.Searcher, query: TQ, limit: int) -> tuple[list[tuple[float, Any]], int]:
+    """The best section of each of the top `limit` items, and the number of items (-1: not known yet,
+    more sections match than were fetched)."""
+    fetch = limit * PER_ITEM_FETCH
+    while True:
+        found = searcher.search(query, fetch, count=True)
+        keys = searcher.fast_field_values("item_hash", [address for _, address in found.hits])
+        best: dict[Any, tuple[float, Any]] = {}
+        for hit, key in zip(found.hits, keys, strict=True):  # best first
+            best.setdefault(key, hit)
+        complete = len(found.hits) >= found.count
+        if len(best) >= limit or complete:
+            return list(best.values())[:limit], len(best) if complete else -1
+        fetch *= PER_ITEM_FETCH
+
+
+def _facets(searcher: tantivy.Searcher, query: TQ, count_items: bool) -> tuple[dict[str, dict[str, int]], int]:
+    """Matching sections per facet value (Tantivy's terms aggregation), and optionally the distinct items."""
+    aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
+    if count_items:
+        aggs["item_hash"] = {"terms": {"field": "item_hash", "size": 2**31 - 1}}
+    result = searcher.aggregate(query, aggs)
+    facets: dict[str, dict[str, int]] = {}
+    for name in FACET_FIELDS:
+        counts = {str(b["key"]): int(b["doc_count"]) for b in result.get(name, {}).get("buckets", [])}
+        counts.pop("", None)
+        facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    items = len(result.get("item_hash", {}).get("buckets", [])) if count_items else 0
+    return facets, items
+
+
+def _first(fields: dict[str, list[Any]], name: str) -> Any:
+    values = fields.get(name)
+    return values[0] if values else None
+
+
+def _text(fields: dict[str, list[Any]], name: str) -> str:
+    value = _first(fields, name)
+    return value.decode("utf-8") if value else ""
+
+
+def _snippet(fields: dict[str, list[Any]], highlight: Highlight) -> str:
+    """As the Whoosh engine: the repaired text, or the raw OCR text when only a damaged spelling matched."""
+    snippet, marked = make_snippet(_text(fields, "text_stored"), highlight)
+    raw = _text(fields, "raw_text")
+    if marked == 0 and raw:
+        raw_snippet, raw_marked = make_snippet(raw, highlight)
+        if raw_marked:
+            return raw_snippet
+    return snippet
+
+
+def _hit(fields: dict[str, list[Any]], score: float, highlight: Highlight) -> Hit:
+    page = _first(fields, "page")
+    return Hit(
+        meeting_id=_first(fields, "meeting_id"),
+        date=_first(fields, "date"),
+        kind=_first(fields, "kind") or "",
+        body=_first(fields, "body") or None,
+        item_number=_first(fields, "item_number"),
+        item_title=_text(fields, "item_title") or None,
+        section=_first(fields, "section") or "",
+        page=int(page) if page is not None else None,
+        score=round(float(score), 4),
+        snippet=_snippet(fields, highlight),
+        case_number=_first(fields, "case_number") or None,
+        position=int(_first(fields, "position") or 0),
+    )
+
+
+def _read_version(path: Path) -> tuple[str, int] | None:
+    try:
+        info = json.loads((path / VERSION_FILE).read_text())
+        return str(info.get("engine", "whoosh")), int(info["schema_version"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
