@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -103,20 +104,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"{result.status:9} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id else ""))
 
     with click.progressbar(files, label="ingest", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda p: p.name if p else "") if show_bar else _NoBar(files) as bar:
+                           item_show_func=lambda p: p.name if p else "") if show_bar else nullcontext(files) as bar:
         ingest_paths(bar, services, on_result=report)
     ctx.exit(EXIT_FAILED if failed else EXIT_OK)
-
-
-class _NoBar:
-    def __init__(self, items: list) -> None:
-        self.items = items
-
-    def __enter__(self) -> list:
-        return self.items
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 @main.command()

@@ -14,10 +14,9 @@ from tantivy import FieldType, Occur
 from tantivy import Query as TQ
 
 from index.analysis import analyze, fold, prefix_forms
-from index.model import QuerySyntaxError, SearchFilters
-from index.query import And, Filter, Node, Not, Or, Phrase, Word
+from index.model import SearchFilters
+from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
 from index.schema import normalize_case_number
-from index.whoosh_query import to_date
 
 TITLE_BOOST = 3.0
 RAW_BOOST = 0.3
@@ -46,18 +45,11 @@ class QueryBuilder:
 
     def filters(self, filters: SearchFilters) -> list[TQ]:
         """Each restriction as a query that must match (scores nothing)."""
-        parts: list[TQ] = []
-        for field, value in (("section", filters.section), ("kind", filters.kind), ("body", filters.body),
-                             ("case", filters.case_number)):
-            if value and value.strip():
-                parts.append(self._filter(Filter(field, value.strip())))
-        start, end = to_date(filters.date_from, "--from"), to_date(filters.date_to, "--to")
-        if start and end and start > end:
-            raise QuerySyntaxError(f"The date range is empty: --from {start} is after --to {end}.")
-        if start or end:
-            low = int(start.strftime("%Y%m%d")) if start else None
-            high = int(end.strftime("%Y%m%d")) if end else None
-            parts.append(TQ.range_query(self.schema, "date_num", FieldType.Unsigned, low, high))
+        limits = restrictions(filters)
+        parts: list[TQ] = [self._filter(f) for f in limits.filters]
+        if limits.date_low is not None or limits.date_high is not None:
+            parts.append(TQ.range_query(self.schema, "date_num", FieldType.Unsigned, limits.date_low,
+                                        limits.date_high))
         return [TQ.const_score_query(p, 0.0) for p in parts]
 
     def _and(self, node: And) -> TQ:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from index.analysis import analyze
-from index.model import QuerySyntaxError
+from index.model import QuerySyntaxError, SearchFilters
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "text", "raw")
 FILTER_FIELDS: tuple[str, ...] = ("section", "kind", "body", "case", "year")
@@ -241,3 +242,32 @@ def parse_query(query: str) -> Node:
     if pruned is None:
         raise QuerySyntaxError("The query has no searchable words (only stop words or punctuation).")
     return pruned
+
+
+def to_date(value: date | str | None, what: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise QuerySyntaxError(f"{what} must be an ISO date like 2025-09-02, not '{value}'.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Restrictions:
+    """SearchFilters checked and reduced to what every engine applies: field filters and a date range."""
+
+    filters: tuple[Filter, ...]
+    date_low: int | None  # YYYYMMDD, inclusive
+    date_high: int | None
+
+
+def restrictions(filters: SearchFilters) -> Restrictions:
+    fields = tuple(Filter(field, value.strip()) for field, value in (
+        ("section", filters.section), ("kind", filters.kind), ("body", filters.body), ("case", filters.case_number))
+        if value and value.strip())
+    start, end = to_date(filters.date_from, "--from"), to_date(filters.date_to, "--to")
+    if start and end and start > end:
+        raise QuerySyntaxError(f"The date range is empty: --from {start} is after --to {end}.")
+    as_int = lambda day: int(day.strftime("%Y%m%d")) if day else None  # noqa: E731
+    return Restrictions(fields, as_int(start), as_int(end))

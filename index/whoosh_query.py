@@ -6,13 +6,11 @@ raw OCR text (damaged spellings) counts `RAW_BOOST`. Adjacent query words that a
 """
 from __future__ import annotations
 
-from datetime import date
-
 from whoosh import query as wq
 
 from index.analysis import analyze, fold, prefix_forms
-from index.model import QuerySyntaxError, SearchFilters
-from index.query import And, Filter, Node, Not, Or, Phrase, Word
+from index.model import SearchFilters
+from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
 from index.schema import normalize_case_number
 
 TITLE_BOOST = 3.0
@@ -117,28 +115,11 @@ def _and(node: And) -> wq.Query:
     return wq.AndMaybe(required, proximity) if proximity is not None else required
 
 
-def to_date(value: date | str | None, what: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise QuerySyntaxError(f"{what} must be an ISO date like 2025-09-02, not '{value}'.") from None
-
-
 def compile_filters(filters: SearchFilters) -> wq.Query | None:
-    parts: list[wq.Query] = []
-    for field, value in (("section", filters.section), ("kind", filters.kind), ("body", filters.body),
-                         ("case", filters.case_number)):
-        if value and value.strip():
-            parts.append(_filter(Filter(field, value.strip())))
-    start, end = to_date(filters.date_from, "--from"), to_date(filters.date_to, "--to")
-    if start and end and start > end:
-        raise QuerySyntaxError(f"The date range is empty: --from {start} is after --to {end}.")
-    if start or end:
-        low = int(start.strftime("%Y%m%d")) if start else None
-        high = int(end.strftime("%Y%m%d")) if end else None
-        parts.append(wq.NumericRange("date_num", low, high))
+    limits = restrictions(filters)
+    parts: list[wq.Query] = [_filter(f) for f in limits.filters]
+    if limits.date_low is not None or limits.date_high is not None:
+        parts.append(wq.NumericRange("date_num", limits.date_low, limits.date_high))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from index import TextIndex, open_index
+from index import SectionDoc, TextIndex, open_index
 from parsers.document import parse_document
 from parsers.model import Meeting, Page
 from parsers.repair import Repairer
@@ -144,16 +144,22 @@ def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services
     return meeting_id
 
 
-def reindex(services: Services) -> int:
-    """Rebuild the index from the database (the source of truth); returns the number of sections indexed."""
+def reindex(services: Services, batch: int = 200) -> int:
+    """Rebuild the index from the database (the source of truth); returns the number of sections indexed.
+
+    Meetings go to the index `batch` at a time: one commit per batch, not per meeting."""
     services.index.clear()
     count = 0
-    for stored in services.archive.iter_meetings():
+    pending: list[SectionDoc] = []
+    for n, stored in enumerate(services.archive.iter_meetings(), start=1):
         raw = services.archive.section_raw_texts(stored.meeting_id)
         pages = services.archive.pages_of(stored.meeting_id) if not stored.meeting.items else []
-        docs = section_docs(stored.meeting_id, stored.meeting, raw, pages)
-        services.index.replace_meeting(stored.meeting_id, docs)
-        count += len(docs)
+        pending.extend(section_docs(stored.meeting_id, stored.meeting, raw, pages))
+        if n % batch == 0:
+            count += services.index.add(pending)
+            pending = []
+    if pending:
+        count += services.index.add(pending)
     return count
 
 
