@@ -27,12 +27,16 @@ FILES = sorted((ROOT / "fixtures" / "pdf").glob("00[0-4].pdf")) + [
     p for p in sorted((ROOT / "fixtures" / "real").glob("*.pdf")) if "SCANNED" not in p.name]
 
 
-def extract(path: Path) -> int:
+def read_pages(path: Path) -> list:
     pdf = open_pdf(path)
     try:
-        return len(read_text_layer(pdf))
+        return read_text_layer(pdf)
     finally:
         pdf.close()
+
+
+def extract(path: Path) -> int:
+    return len(read_pages(path))
 
 
 def extract_and_tables(path: Path) -> int:
@@ -67,7 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    candidates = sum(len(ruled_pages(path, list(range(1, extract(path) + 1)))) for path in FILES)
+    candidates = sum(len(ruled_pages(read_pages(path))) for path in FILES)
     for name, step in [("extract", extract), ("extract + tables", extract_and_tables),
                        ("pdfplumber find_tables, every page", plumber_every_page)]:
         pages, seconds = best_rate(step, FILES, args.repeat)

@@ -35,6 +35,7 @@ class Page:
     repairs: int = 0
     lines: tuple[Line, ...] = ()
     has_image: bool = False
+    rule_segments: int = 0  # vector path segments (ruling lines), counted up to a cap: a hint of a ruled table
 
 
 @dataclass(frozen=True, slots=True)

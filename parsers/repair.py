@@ -53,6 +53,9 @@ class TextQuality:
     damaged: bool
     score: float  # share of repair-signalling words among the page's evidence, 0..1
     reasons: tuple[str, ...]
+    words: int = 0  # the counts behind the verdict, so texts can be judged together without reading them again
+    danish: int = 0  # words with æ/ø/å
+    signals: int = 0  # non-words that a cheap rewrite turns into common Danish words
 
 
 class Repairer:
@@ -190,7 +193,6 @@ class Repairer:
     def quality(self, text: str) -> TextQuality:
         """Is this text layer from an OCR without Danish? Danish text has æ/ø/å in about one word in ten;
         a damaged one has none, but many non-words that a cheap rewrite turns into common Danish words."""
-        s = self.settings
         words = [t.strip(_EDGE_PUNCT) for t in _TOKEN.findall(text)]
         words = [w for w in words if len(w) > 1 and _PART.fullmatch(w) and _HAS_LETTER.search(w)]
         n = len(words)
@@ -200,6 +202,16 @@ class Repairer:
             if _DANISH.search(word) or (word.isupper() and len(word) < 5):
                 continue
             signals += self.words.signals_damage(word.lower(), word[0].isupper())
+        return self.verdict(n, danish, signals)
+
+    def combined(self, qualities: Iterable[TextQuality]) -> TextQuality:
+        """The verdict on several texts taken as one (a whole document), from their counts alone."""
+        qualities = list(qualities)
+        return self.verdict(sum(q.words for q in qualities), sum(q.danish for q in qualities),
+                            sum(q.signals for q in qualities))
+
+    def verdict(self, n: int, danish: int, signals: int) -> TextQuality:
+        s = self.settings
         score = signals / (signals + danish + 1)
         reasons: list[str] = []
         if n and danish / n < 0.02:
@@ -210,7 +222,7 @@ class Repairer:
             damaged = signals >= 3 and signals / n >= 0.02 and signals > 3 * danish
         else:
             damaged = signals >= 2 and danish == 0
-        return TextQuality(damaged, round(score, 3), tuple(reasons))
+        return TextQuality(damaged, round(score, 3), tuple(reasons), n, danish, signals)
 
 
 def _with_case(part: str, word: str, upper: bool) -> str:

@@ -53,6 +53,19 @@ def _layout_lines(textpage: pdfium.PdfTextPage, text: str, page_number: int, pag
     return lines
 
 
+RULE_SEGMENT_CAP = 64  # enough to tell a grid from a signature line; counting further costs time on charts
+
+
+def _rule_segments(page: pdfium.PdfPage) -> int:
+    """Vector path segments on the page, up to RULE_SEGMENT_CAP (the table step opens only ruled pages)."""
+    segments = 0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+        segments += max(pdfium_c.FPDFPath_CountSegments(obj.raw), 0)
+        if segments >= RULE_SEGMENT_CAP:
+            return RULE_SEGMENT_CAP
+    return segments
+
+
 def _has_image(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
@@ -66,7 +79,7 @@ def read_text_layer(pdf: pdfium.PdfDocument) -> list[Page]:
         lines = _layout_lines(textpage, text, number, page.get_height())
         plain = "\n".join(line.text for line in lines)
         pages.append(Page(number=number, text=plain, raw_text=plain, source="text", lines=tuple(lines),
-                          has_image=_has_image(page)))
+                          has_image=_has_image(page), rule_segments=_rule_segments(page)))
         textpage.close()
         page.close()
     return pages

@@ -30,8 +30,6 @@ class FileResult:
     status: Literal["ingested", "skipped", "failed"]
     meeting_id: str | None = None
     error: str | None = None
-    pages: int = 0
-    ocr_pages: int = 0
 
     def as_json(self) -> dict:
         return {"path": self.path, "status": self.status, "meeting_id": self.meeting_id, "error": self.error}
@@ -85,7 +83,7 @@ def ingest_file(path: Path, services: Services) -> FileResult:
         return FileResult(path=str(path), status="failed", error=f"{path}: no such file")
     sha256 = sha256_of(path)
     if services.archive.status_of(sha256) == "ingested":
-        return FileResult(path=str(path), status="skipped", meeting_id=_meeting_of(services, sha256))
+        return FileResult(path=str(path), status="skipped", meeting_id=services.archive.meeting_id_of(sha256))
     try:
         pages = extract_pages(path, services)
         tables = find_tables(path, pages)
@@ -99,8 +97,7 @@ def ingest_file(path: Path, services: Services) -> FileResult:
         message = f"{path}: internal error ({type(err).__name__}: {err}); please report it with the file"
         services.archive.record_failure(path, sha256, message)
         return FileResult(path=str(path), status="failed", error=message)
-    return FileResult(path=str(path), status="ingested", meeting_id=meeting_id, pages=len(pages),
-                      ocr_pages=sum(p.source == "ocr" for p in pages))
+    return FileResult(path=str(path), status="ingested", meeting_id=meeting_id)
 
 
 def extract_pages(path: Path, services: Services) -> list[Page]:
@@ -161,7 +158,3 @@ def reindex(services: Services, batch: int = 200) -> int:
     if pending:
         count += services.index.add(pending)
     return count
-
-
-def _meeting_of(services: Services, sha256: str) -> str | None:
-    return services.archive.meeting_id_of(sha256)

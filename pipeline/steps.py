@@ -19,10 +19,10 @@ def damaged_pages(pages: list[Page], repairer: Repairer) -> frozenset[int]:
 
     One program OCR'd the whole document, so when its text layer as a whole looks damaged, the short
     pages that are too small to judge alone count as damaged too, unless they have æ/ø/å."""
-    text_pages = [p for p in pages if p.source == "text" and p.text.strip()]
-    whole = repairer.quality("\n".join(p.text for p in text_pages)).damaged
-    return frozenset(p.number for p in text_pages
-                     if repairer.quality(p.text).damaged or (whole and not _DANISH_LETTER.search(p.text)))
+    judged = {p.number: (p, repairer.quality(p.text)) for p in pages if p.source == "text" and p.text.strip()}
+    whole = repairer.combined(q for _, q in judged.values()).damaged
+    return frozenset(n for n, (page, quality) in judged.items()
+                     if quality.damaged or (whole and not _DANISH_LETTER.search(page.text)))
 
 
 def pages_to_ocr(pages: list[Page], damaged: frozenset[int], min_text_chars: int) -> list[int]:

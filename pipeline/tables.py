@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from parsers.model import Item, Meeting, Page, Table
 from parsers.normalize import clean_line, join_lines
@@ -37,8 +35,7 @@ class FoundTable:
 
 def find_tables(path: Path, pages: Sequence[Page], min_segments: int = MIN_RULE_SEGMENTS) -> list[FoundTable]:
     """Ruled tables on the born-digital pages (source 'text') of the PDF at `path`."""
-    numbers = [page.number for page in pages if page.source == "text"]
-    candidates = ruled_pages(path, numbers, min_segments)
+    candidates = ruled_pages(pages, min_segments)
     if not candidates:
         return []
     found: list[FoundTable] = []
@@ -55,23 +52,9 @@ def find_tables(path: Path, pages: Sequence[Page], min_segments: int = MIN_RULE_
     return found
 
 
-def ruled_pages(path: Path, numbers: Sequence[int], min_segments: int = MIN_RULE_SEGMENTS) -> list[int]:
-    """Pages with enough vector path segments to draw a grid (pypdfium2, no char parsing: ~ms per page)."""
-    pdf = pdfium.PdfDocument(path)
-    try:
-        chosen = []
-        for number in numbers:
-            page = pdf[number - 1]
-            segments = 0
-            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-                segments += max(pdfium_c.FPDFPath_CountSegments(obj.raw), 0)
-                if segments >= min_segments:
-                    chosen.append(number)
-                    break
-            page.close()
-        return chosen
-    finally:
-        pdf.close()
+def ruled_pages(pages: Sequence[Page], min_segments: int = MIN_RULE_SEGMENTS) -> list[int]:
+    """Text-layer pages with enough vector path segments to draw a grid (counted at extraction, no reopening)."""
+    return [p.number for p in pages if p.source == "text" and p.rule_segments >= min_segments]
 
 
 def _is_white(color: object) -> bool:

@@ -25,17 +25,6 @@ SHARED = Path(os.environ.get("MOEDEARKIV_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
 BORN_DIGITAL = ("000", "001", "002", "003", "004")
 SCANS = ("002-scan.pdf", "003-scan-p1-4.pdf")
-REAL = (
-    "dk_ballerup_sundheds-forebyggelsesudvalget_2012-12-04_referat.pdf",
-    "dk_ballerup_sfu_2012-12-04_punkt01_meddelelser.pdf",
-    "dk_ballerup_sfu_2012-12-04_punkt02_bygningsvedligeholdelse.pdf",
-    "dk_ballerup_sfu_2012-12-04_punkt04_takstreduktion.pdf",
-    "dk_syddjurs_puk_2013-06-20_ekstraordinaert_referat.pdf",
-    "dk_aarhus_byraad_2025-08-27_referat.pdf",
-    "dk_aarhus_byraad_2025-08-26_bilag_email-havnens-perle.pdf",
-    "dk_aarhus_sundhed-omsorg_2025-08-29_bilag_sager-paa-vej.pdf",
-    "dk_kkr-hovedstaden_2012_invitation_dialogmoede-2013-01-23.pdf",
-)
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed texts not found at {SEEDS}")
 
 
@@ -60,6 +49,9 @@ def load_maker() -> ModuleType:
     sys.modules["make_fixtures"] = module
     spec.loader.exec_module(module)
     return module
+
+
+REAL = load_maker().REAL_PDFS  # the real PDFs the script copies: one list, kept in the script
 
 
 def char_styles(textpage: pdfium.PdfTextPage, needle: str) -> list[tuple[float, int]]:

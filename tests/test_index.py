@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from index import QuerySyntaxError, SearchFilters, SearchIndex, SectionDoc
+from index import QuerySyntaxError, SearchFilters, SearchIndex, SectionDoc, open_index
 from index.query import And, Not, Or, Phrase, Word, parse_query
 from parsers.normalize import join_lines
 
@@ -257,9 +257,11 @@ def test_field_filters_in_the_query(index: SearchIndex) -> None:
     assert title_only.total > 0 and all("flygtninge" in (h.item_title or "").lower() for h in title_only.hits)
 
 
-def test_readding_a_meeting_replaces_its_sections(tmp_path: Path, docs: dict[str, list[SectionDoc]]) -> None:
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_readding_a_meeting_replaces_its_sections(tmp_path: Path, docs: dict[str, list[SectionDoc]],
+                                                  engine: str) -> None:
     meeting = docs["agenda2026"]
-    with SearchIndex.open(tmp_path / "ix") as ix:
+    with open_index(tmp_path / "ix", engine) as ix:
         ix.add(meeting)
         ix.add(meeting)
         assert ix.count() == len(meeting)
@@ -270,8 +272,10 @@ def test_readding_a_meeting_replaces_its_sections(tmp_path: Path, docs: dict[str
         ix.add(meeting)
         ix.clear()
         assert ix.count() == 0
-    with SearchIndex.open(tmp_path / "ix") as reopened:
+    with open_index(tmp_path / "ix", engine) as reopened:
         assert reopened.count() == 0
+        reopened.add(meeting[:3])
+    assert open_index(tmp_path / "ix", engine).count() == 3  # committed to disk, not only in memory
 
 
 @pytest.mark.parametrize(("query", "message"), [

@@ -84,25 +84,6 @@ def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
         assert "[[fordeling]] af [[lærepladser]]" in phrase.hits[0].snippet
 
 
-def test_readding_a_meeting_replaces_its_sections(tmp_path: Path, docs: dict[str, list[SectionDoc]]) -> None:
-    meeting = docs["agenda2026"]
-    with TantivyIndex.open(tmp_path / "ix") as ix:
-        ix.add(meeting)
-        ix.add(meeting)
-        assert ix.count() == len(meeting)
-        ix.replace_meeting(meeting[0].meeting_id, meeting[:5])
-        assert ix.count() == 5
-        ix.delete_meeting(meeting[0].meeting_id)
-        assert ix.count() == 0
-        ix.add(meeting)
-        ix.clear()
-        assert ix.count() == 0
-    with TantivyIndex.open(tmp_path / "ix") as reopened:
-        assert reopened.count() == 0
-        reopened.add(meeting[:3])
-    assert TantivyIndex.open(tmp_path / "ix").count() == 3  # committed to disk, not only in memory
-
-
 def test_a_failed_add_leaves_the_index_as_it_was(tmp_path: Path, docs: dict[str, list[SectionDoc]]) -> None:
     meeting = docs["agenda2026"]
 
