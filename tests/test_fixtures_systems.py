@@ -146,12 +146,14 @@ def test_answers_have_the_gold_shape() -> None:
 @pytest.mark.parametrize("stem", sorted(LAYOUTS))
 def test_answer_words_are_printed_in_order(stem: str) -> None:
     """Each section's first and last words occur in the born-digital text (the page a scan is made from),
-    furniture left out, and the sections occur in the order the answer gives."""
+    furniture left out, in the order the answer gives; titles and case numbers are printed too."""
     layout = LAYOUTS[stem]
     text = printed_words(rendered(stem), layout.furniture)
     gold = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
     position = 0
     for item in gold["items"]:
+        assert item["title"].casefold() in text.casefold(), (stem, item["number"], item["title"])
+        assert item["case_number"] is None or item["case_number"] in text, (stem, item["case_number"])
         for section in item["sections"]:
             if section["empty"]:
                 continue

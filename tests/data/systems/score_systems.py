@@ -48,20 +48,23 @@ def run(home: Path, exports: Path) -> dict:
 
 def table(report: dict) -> str:
     cols = ("items", "titles", "cases", "bounds", "decis", "people", *META)
-    lines = [f"{'document':42} " + " ".join(f"{c[:6]:>6}" for c in cols)]
+    lines = [f"{'document':52} " + " ".join(f"{c[:6]:>6}" for c in cols)]
     sums: dict[str, float] = {}
     for key, doc in sorted(report.items()):
         if doc.get("missing"):
-            lines.append(f"{key[:42]:42} (no export matched)")
+            lines.append(f"{key[:52]:52} (no export matched)")
             values = [0.0] * len(cols)
         else:
             values = [figure(doc, f) for f in FIGURES] + [float(doc["meta"][m]) for m in META]
-            lines.append(f"{key[:42]:42} " + " ".join(f"{v:6.2f}" for v in values))
+            lines.append(f"{key[:52]:52} " + " ".join(f"{v:6.2f}" for v in values))
         for c, v in zip(cols, values, strict=True):
             sums[c] = sums.get(c, 0.0) + v
     n = len(report) or 1
-    lines.append(f"{'macro average (' + str(len(report)) + ' documents)':42} "
+    lines.append(f"{'macro average (' + str(len(report)) + ' documents)':52} "
                  + " ".join(f"{sums.get(c, 0.0) / n:6.2f}" for c in cols))
+    lines.append("items, people: F1; titles, cases: share right among matched items (1.00 when none matched);"
+                 " bounds, decis: share of the answer's sections/decisions found with both edges right;"
+                 " meta: 1 = right.")
     return "\n".join(lines)
 
 
