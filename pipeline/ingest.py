@@ -43,7 +43,8 @@ class Services:
         self.settings = settings
         self.archive = archive
         self.index = index
-        self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers)
+        self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
+                             timeout=settings.ocr_timeout)
         self._repairer: Repairer | None = None
 
     @property

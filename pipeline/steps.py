@@ -33,15 +33,16 @@ def pages_to_ocr(pages: list[Page], damaged: frozenset[int], min_text_chars: int
 
 def ocr(pdf: pdfium.PdfDocument, pages: list[Page], numbers: list[int], engine: OcrEngine) -> list[Page]:
     """Replace the chosen pages' text by Tesseract's; the old text layer stays as raw_text."""
-    read = engine.ocr_pages(pdf, numbers)
+    read = engine.read_pages(pdf, numbers)
     out = []
     for page in pages:
-        lines = read.get(page.number)
-        if lines is None:
+        result = read.get(page.number)
+        if result is None:
             out.append(page)
             continue
-        text = "\n".join(line.text for line in lines)
-        out.append(replace(page, text=text, raw_text=page.raw_text or text, source="ocr", lines=tuple(lines)))
+        text = "\n".join(line.text for line in result.lines)
+        out.append(replace(page, text=text, raw_text=page.raw_text or text, source="ocr", lines=result.lines,
+                           words=result.words))
     return out
 
 
