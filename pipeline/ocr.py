@@ -109,16 +109,16 @@ class OcrEngine:
         if not numbers:
             return {}
         check_tesseract(self.language)
-        with tempfile.TemporaryDirectory(prefix="moedearkiv-ocr-") as tmp:
-            images = {}
-            for n in numbers:
+        with tempfile.TemporaryDirectory(prefix="moedearkiv-ocr-") as tmp, \
+                ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            futures = {}
+            for n in numbers:  # rendered here, one after another, while the workers read the pages before
                 page = pdf[n - 1]
                 resolution = ocr_resolution(page, self.dpi)
                 page.close()
-                images[n] = (render_page(pdf, n, resolution.dpi, Path(tmp), resolution.scale), resolution.dpi)
-            with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
-                results = pool.map(lambda n: (n, self._run(images[n][0], n, images[n][1])), numbers)
-                return dict(results)
+                image = render_page(pdf, n, resolution.dpi, Path(tmp), resolution.scale)
+                futures[n] = pool.submit(self._run, image, n, resolution.dpi)
+            return {n: future.result() for n, future in futures.items()}
 
     def ocr_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, list[Line]]:
         """Lines of each page in `numbers` (1-based)."""
@@ -181,7 +181,11 @@ def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, sc
     page = pdf[number - 1]
     bitmap = page.render(scale=scale if scale is not None else dpi / 72, grayscale=True)
     path = folder / f"page-{number:04d}.png"
-    bitmap.to_pil().save(path, dpi=(dpi, dpi))
+    image = bitmap.to_pil()
+    histogram = image.histogram()
+    if histogram[0] + histogram[255] == image.width * image.height:
+        image = image.convert("1")  # a bilevel scan at its own pixels: Tesseract need not threshold it again
+    image.save(path, dpi=(dpi, dpi), compress_level=1)  # written once, read once: speed over size
     page.close()
     return path
 
