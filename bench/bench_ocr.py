@@ -219,6 +219,11 @@ def main() -> int:
                 print(f"    {page.scan.name} p{page.number}: CER {one:.4f}")
         if args.variants:
             worn = [ScanPage(p.scan, p.number, damaged_copy(p.image), p.reference) for p in seeds]
+            worn_pdf = image_pdf([p.image for p in worn], worn[0].image.parent / "worn-scan.pdf")
+            worn = [ScanPage(worn_pdf, n, p.image, p.reference) for n, p in enumerate(worn, start=1)]
+            for despeckle in (False, True):
+                texts = our_ocr(worn, OcrEngine(language="dan", workers=args.workers, despeckle=despeckle))
+                print(f"  worn scans, our OCR step, despeckle={despeckle!s:5s}  CER {cer(worn, texts):.4f}")
             print("preprocessing (plain tesseract -l dan on the same images):")
             for label, group, prepare in (("clean scans, despeckled (median 3)", seeds, despeckled),
                                           ("worn scans (1.5° skew, specks)", worn, None),

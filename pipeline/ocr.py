@@ -24,7 +24,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytesseract
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from parsers.model import Line
 from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError
@@ -103,6 +103,9 @@ class OcrEngine:
     dpi: int = 300  # for a page without an image only: scans are read at their own resolution
     workers: int = 2
     timeout: float = 120.0  # seconds per Tesseract call; a page that takes longer fails its file
+    # 3x3 median before OCR: helps speckled scans only and costs ~0.3 CPU s/page (bench/bench_ocr.py --variants),
+    # so it is off; Tesseract's own layout analysis copes with skew of a degree or two (no deskew needed)
+    despeckle: bool = False
 
     def read_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, OcrPage]:
         """Lines and word boxes of each page in `numbers` (1-based)."""
@@ -116,7 +119,7 @@ class OcrEngine:
                 page = pdf[n - 1]
                 resolution = ocr_resolution(page, self.dpi)
                 page.close()
-                image = render_page(pdf, n, resolution.dpi, Path(tmp), resolution.scale)
+                image = render_page(pdf, n, resolution.dpi, Path(tmp), resolution.scale, self.despeckle)
                 futures[n] = pool.submit(self._run, image, n, resolution.dpi)
             return {n: future.result() for n, future in futures.items()}
 
@@ -176,12 +179,16 @@ def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
     return function(*args, **kwargs)
 
 
-def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, scale: float | None = None) -> Path:
-    """The page as a gray PNG at `scale` pixels per point (default: `dpi` of the page's own size)."""
+def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, scale: float | None = None,
+                despeckle: bool = False) -> Path:
+    """The page as a gray PNG at `scale` pixels per point (default: `dpi` of the page's own size); with
+    `despeckle`, specks of dust and toner (smaller than 2x2 pixels) are taken out by a 3x3 median filter."""
     page = pdf[number - 1]
     bitmap = page.render(scale=scale if scale is not None else dpi / 72, grayscale=True)
     path = folder / f"page-{number:04d}.png"
     image = bitmap.to_pil()
+    if despeckle:
+        image = image.filter(ImageFilter.MedianFilter(3))
     histogram = image.histogram()
     if histogram[0] + histogram[255] == image.width * image.height:
         image = image.convert("1")  # a bilevel scan at its own pixels: Tesseract need not threshold it again
