@@ -36,6 +36,8 @@ class Page:
     lines: tuple[Line, ...] = ()
     has_image: bool = False
     rule_segments: int = 0  # vector path segments (ruling lines), counted up to a cap: a hint of a ruled table
+    # OCR'd pages only: Tesseract's words as (text, x0, y0, x1, y1), fractions 0..1 of the page, origin top-left
+    words: tuple[tuple[str, float, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ class Settings:
     home: Path
     db_url: str
     ocr_language: str = "dan"
-    ocr_dpi: int = 300
+    ocr_dpi: int = 300  # only for pages without an image; scans are read at their own resolution (pipeline/ocr.py)
+    ocr_timeout: float = 120.0  # seconds Tesseract may take on one page before its file fails (MOEDEARKIV_OCR_TIMEOUT)
     workers: int = 2  # Tesseract processes at once: one per core
     min_text_chars: int = 25  # a page whose text layer has fewer non-space characters is OCR'd if it has an image
     quiet: bool = False
@@ -45,6 +46,8 @@ class Settings:
         url = db_url or env.get("MOEDEARKIV_DB") or f"sqlite:///{(home_path / 'moedearkiv.sqlite').resolve()}"
         workers = int(env.get("MOEDEARKIV_WORKERS", 0)) or max(1, os.cpu_count() or 1)
         values: dict[str, object] = {"workers": workers, **overrides}
+        if "ocr_timeout" not in overrides and env.get("MOEDEARKIV_OCR_TIMEOUT"):
+            values["ocr_timeout"] = float(env["MOEDEARKIV_OCR_TIMEOUT"])
         if "engine" not in overrides and env.get("MOEDEARKIV_ENGINE"):
             values["engine"] = env["MOEDEARKIV_ENGINE"].strip().lower()
         return cls(home=home_path, db_url=url, **values)  # type: ignore[arg-type]

@@ -50,3 +50,9 @@ class MissingDependencyError(MoedearkivError):
 
 class OcrError(InputFileError):
     hint = "run tesseract by hand on the page to see why"
+
+
+class OcrTimeoutError(OcrError):
+    """Tesseract took longer than the per-page limit: a huge or pathological page image."""
+
+    hint = "raise the limit with MOEDEARKIV_OCR_TIMEOUT=SECONDS, or split the page out of the PDF with qpdf"

@@ -19,6 +19,7 @@ from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
 from pipeline.pdf import open_pdf, sha256_of
 from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
+from pipeline.vocabulary import archive_vocabulary
 from storage.archive import Archive
 
 log = logging.getLogger(__name__)
@@ -43,13 +44,15 @@ class Services:
         self.settings = settings
         self.archive = archive
         self.index = index
-        self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers)
+        self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
+                             timeout=settings.ocr_timeout)
         self._repairer: Repairer | None = None
 
     @property
     def repairer(self) -> Repairer:
         if self._repairer is None:
-            self._repairer = Repairer.load(cache_dir=self.settings.cache_dir)
+            self._repairer = Repairer.load(cache_dir=self.settings.cache_dir,
+                                           extra_vocabulary=archive_vocabulary(self.archive))
         return self._repairer
 
     @classmethod

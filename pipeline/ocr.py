@@ -1,8 +1,11 @@
-"""OCR of page images with Tesseract (Danish model), one Tesseract process per core.
+"""OCR of page images with Tesseract (Danish model) through pytesseract, one Tesseract process per core.
 
-Pages are rendered by pdfium in the calling thread (pdfium is not thread-safe) and handed to
-`tesseract ... tsv` subprocesses with OMP_THREAD_LIMIT=1, so N workers use N cores and no more.
-The TSV output keeps each line's box, so OCR'd lines carry top, height and gap like text-layer lines.
+Pages are rendered by pdfium in the calling thread (pdfium is not thread-safe) at the pixel density of the
+page's largest image, so a scan is read at the resolution it was scanned at, whatever page size the PDF
+claims (a scanner that wrote its page size for 70 dpi makes pages 3-4 times too large). Each page goes to a
+Tesseract process with OMP_THREAD_LIMIT=1 and a timeout, so N workers use N cores and no more. The TSV
+output keeps each word's box: OCR'd lines carry top, height and gap like text-layer lines, and each page
+keeps its words with their boxes for a page viewer.
 """
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,19 +22,41 @@ from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PIL import Image
+import pypdfium2.raw as pdfium_c
+import pytesseract
+from PIL import Image, ImageFilter
 
 from parsers.model import Line
-from pipeline.errors import MissingDependencyError, OcrError
+from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError
 
 LOW_CONFIDENCE = 55.0  # below this mean word confidence a page may be sideways or upside down
 INSTALL_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-dan"
+MIN_DPI, MAX_DPI = 200, 400  # the resolution range Tesseract reads best; a scan is brought into it
+MAX_UPSAMPLE = 2.0  # a low-resolution scan is enlarged at most this much, never several times over
+PAPER_LONG_SIDE_IN = 11.69  # A4: what a scan on a page larger than any paper was most likely scanned from
+MAX_PAPER_IN = 17.0  # longer than A3 (16.5 in): the page size is wrong, not the paper
+
+Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 as fractions of the page, origin top-left
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """How to render a page for OCR: pdfium's scale (pixels per point) and the dpi Tesseract is told."""
+
+    scale: float
+    dpi: int
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    lines: tuple[Line, ...]
+    words: tuple[Word, ...]
 
 
 @cache
 def _installed_languages(binary: str) -> frozenset[str]:
-    proc = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, check=False)
-    return frozenset(line.strip() for line in (proc.stdout + proc.stderr).splitlines()[1:] if line.strip())
+    pytesseract.pytesseract.tesseract_cmd = binary
+    return frozenset(pytesseract.get_languages(config=""))
 
 
 def check_tesseract(language: str) -> str:
@@ -49,79 +73,144 @@ def check_tesseract(language: str) -> str:
     return binary
 
 
+def ocr_resolution(page: pdfium.PdfPage, default_dpi: int = 300) -> Resolution:
+    """The page's largest image at its own pixel density, brought into 200-400 dpi (at most 2x enlarged).
+
+    The density is pixels over placed size; where the page is larger than any paper, its size is wrong and
+    the image is taken to be an A4 scan. A page without images is rendered at `default_dpi`."""
+    best: tuple[float, int, float] | None = None  # placed area, long side in pixels, long side in points
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        width_px, height_px = obj.get_px_size()
+        placed = (right - left) * (top - bottom)
+        if width_px and height_px and placed > 0 and (best is None or placed > best[0]):
+            best = (placed, max(width_px, height_px), max(right - left, top - bottom))
+    if best is None:
+        return Resolution(default_dpi / 72, default_dpi)
+    _, long_px, long_pt = best
+    native_scale = long_px / long_pt  # pixels per point: rendering at this scale reproduces the image's pixels
+    image_dpi = native_scale * 72
+    page_long_in = max(page.get_size()) / 72
+    if page_long_in > MAX_PAPER_IN:
+        image_dpi = long_px / PAPER_LONG_SIDE_IN * (long_pt / max(page.get_size()))
+    target = min(max(image_dpi, MIN_DPI), MAX_DPI, image_dpi * MAX_UPSAMPLE)
+    return Resolution(native_scale * target / image_dpi, round(target))
+
+
 @dataclass(frozen=True, slots=True)
 class OcrEngine:
     language: str = "dan"
-    dpi: int = 300
+    dpi: int = 300  # for a page without an image only: scans are read at their own resolution
     workers: int = 2
+    timeout: float = 120.0  # seconds per Tesseract call; a page that takes longer fails its file
+    # 3x3 median before OCR: helps speckled scans only and costs ~0.3 CPU s/page (bench/bench_ocr.py --variants),
+    # so it is off; Tesseract's own layout analysis copes with skew of a degree or two (no deskew needed)
+    despeckle: bool = False
 
-    def ocr_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, list[Line]]:
-        """Lines of each page in `numbers` (1-based), read by Tesseract from a `dpi` rendering."""
+    def read_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, OcrPage]:
+        """Lines and word boxes of each page in `numbers` (1-based)."""
         if not numbers:
             return {}
-        binary = check_tesseract(self.language)
-        with tempfile.TemporaryDirectory(prefix="moedearkiv-ocr-") as tmp:
-            images = {n: render_page(pdf, n, self.dpi, Path(tmp)) for n in numbers}
-            with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
-                results = pool.map(lambda n: (n, self._run(binary, images[n], n)), numbers)
-                return dict(results)
+        check_tesseract(self.language)
+        with tempfile.TemporaryDirectory(prefix="moedearkiv-ocr-") as tmp, \
+                ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            futures = {}
+            for n in numbers:  # rendered here, one after another, while the workers read the pages before
+                page = pdf[n - 1]
+                resolution = ocr_resolution(page, self.dpi)
+                page.close()
+                image = render_page(pdf, n, resolution.dpi, Path(tmp), resolution.scale, self.despeckle)
+                futures[n] = pool.submit(self._run, image, n, resolution.dpi)
+            return {n: future.result() for n, future in futures.items()}
+
+    def ocr_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, list[Line]]:
+        """Lines of each page in `numbers` (1-based)."""
+        return {n: list(page.lines) for n, page in self.read_pages(pdf, numbers).items()}
 
     def ocr_image(self, image: Path, page_number: int = 1) -> list[Line]:
-        return self._run(check_tesseract(self.language), image, page_number)
+        check_tesseract(self.language)
+        return list(self._run(image, page_number, self.dpi).lines)
 
-    def _run(self, binary: str, image: Path, page_number: int) -> list[Line]:
+    def _run(self, image: Path, page_number: int, dpi: int) -> OcrPage:
         """OCR one image; a page that reads badly is checked for a wrong orientation and read again."""
-        tsv = self._tesseract(binary, [str(image), "stdout", "-l", self.language, "--dpi", str(self.dpi), "tsv"])
+        tsv = self._tesseract(image, dpi)
+        turn = 0
         if mean_confidence(tsv) < LOW_CONFIDENCE:
-            turned = self._turn_upright(binary, image)
+            turned, angle = self._turn_upright(image, dpi)
             if turned is not None:
-                retry = self._tesseract(binary, [str(turned), "stdout", "-l", self.language, "--dpi", str(self.dpi),
-                                                 "tsv"])
+                retry = self._tesseract(turned, dpi)
                 if mean_confidence(retry) > mean_confidence(tsv):
-                    tsv = retry
-        return tsv_lines(tsv, page_number, self.dpi)
+                    tsv, image, turn = retry, turned, angle
+        with Image.open(image) as img:
+            size = img.size
+        return OcrPage(tuple(tsv_lines(tsv, page_number, dpi)), tsv_words(tsv, size, turn))
 
-    def _tesseract(self, binary: str, args: list[str]) -> str:
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        proc = subprocess.run([binary, *args], capture_output=True, text=True, env=env, check=False)
-        if proc.returncode != 0:
-            raise OcrError(f"tesseract failed on {args[0]}: {proc.stderr.strip()[-300:]}")
-        return proc.stdout
+    def _tesseract(self, image: Path, dpi: int) -> str:
+        try:
+            return _call(pytesseract.image_to_data, str(image), lang=self.language, config=f"--dpi {dpi}",
+                         timeout=self.timeout)
+        except RuntimeError as err:  # pytesseract's timeout
+            raise OcrTimeoutError(f"Tesseract took more than {self.timeout:g} s on page image {image.name}") from err
+        except pytesseract.TesseractError as err:
+            raise OcrError(f"tesseract failed on {image.name}: {str(err)[-300:]}") from err
 
-    def _turn_upright(self, binary: str, image: Path) -> Path | None:
-        """Tesseract's orientation detection (osd model); the image turned upright, or None."""
-        if "osd" not in _installed_languages(binary):
-            return None
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        proc = subprocess.run([binary, str(image), "stdout", "--psm", "0"], capture_output=True, text=True, env=env,
-                              check=False)
-        match = re.search(r"Rotate: (\d+)", proc.stdout)
-        if proc.returncode != 0 or not match or match.group(1) == "0":
-            return None
+    def _turn_upright(self, image: Path, dpi: int) -> tuple[Path | None, int]:
+        """Tesseract's orientation detection (osd model); the image turned upright and the angle, or None."""
+        if "osd" not in _installed_languages(check_tesseract(self.language)):
+            return None, 0
+        try:
+            osd = _call(pytesseract.image_to_osd, str(image), config=f"--psm 0 --dpi {dpi}", timeout=self.timeout)
+        except (RuntimeError, pytesseract.TesseractError):
+            return None, 0  # too little text to tell, or too slow: keep the first reading
+        match = re.search(r"Rotate: (\d+)", osd)
+        if not match or match.group(1) == "0":
+            return None, 0
+        angle = int(match.group(1))
         turned = image.with_name(image.stem + "-upright.png")
         with Image.open(image) as img:
-            img.rotate(-int(match.group(1)), expand=True).save(turned)
-        return turned
+            img.rotate(-angle, expand=True).save(turned)
+        return turned, angle
 
 
-def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path) -> Path:
+def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
+    """A pytesseract call in a single-threaded Tesseract: N workers use N cores (pytesseract passes our
+    environment on to its subprocess and has no other way to set it)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    return function(*args, **kwargs)
+
+
+def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, scale: float | None = None,
+                despeckle: bool = False) -> Path:
+    """The page as a gray PNG at `scale` pixels per point (default: `dpi` of the page's own size); with
+    `despeckle`, specks of dust and toner (smaller than 2x2 pixels) are taken out by a 3x3 median filter."""
     page = pdf[number - 1]
-    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    bitmap = page.render(scale=scale if scale is not None else dpi / 72, grayscale=True)
     path = folder / f"page-{number:04d}.png"
-    bitmap.to_pil().save(path)
+    image = bitmap.to_pil()
+    if despeckle:
+        image = image.filter(ImageFilter.MedianFilter(3))
+    histogram = image.histogram()
+    if histogram[0] + histogram[255] == image.width * image.height:
+        image = image.convert("1")  # a bilevel scan at its own pixels: Tesseract need not threshold it again
+    image.save(path, dpi=(dpi, dpi), compress_level=1)  # written once, read once: speed over size
     page.close()
     return path
 
 
-def tsv_lines(tsv: str, page_number: int, dpi: int) -> list[Line]:
-    """Tesseract TSV words → lines; an empty Line between paragraphs, as a blank line in text."""
-    scale = 72.0 / dpi
+def _word_rows(tsv: str) -> list[dict[str, str]]:
     rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [row for row in rows if row.get("level") == "5" and (row.get("text") or "").strip()]
+
+
+def tsv_lines(tsv: str, page_number: int, dpi: int) -> list[Line]:
+    """Tesseract TSV words → lines; an empty Line between paragraphs, as a blank line in text.
+
+    Geometry is in points of a page at `dpi`: the paper's size, not a page size the PDF may have wrong."""
+    scale = 72.0 / dpi
     grouped: dict[tuple[int, int, int], list[dict[str, str]]] = {}
-    for row in rows:
-        if row.get("level") == "5" and (row.get("text") or "").strip():
-            key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-            grouped.setdefault(key, []).append(row)
+    for row in _word_rows(tsv):
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        grouped.setdefault(key, []).append(row)
     lines: list[Line] = []
     prev_par: tuple[int, int] | None = None
     prev_bottom: float | None = None
@@ -143,10 +232,34 @@ def tsv_lines(tsv: str, page_number: int, dpi: int) -> list[Line]:
     return lines
 
 
+def tsv_words(tsv: str, size: tuple[int, int], turned: int = 0) -> tuple[Word, ...]:
+    """Each word with its box as fractions of the page (origin top-left), in the frame of the page as
+    rendered: a box read on an image turned upright by `turned` degrees clockwise is turned back."""
+    width, height = size
+    words: list[Word] = []
+    for row in _word_rows(tsv):
+        x0, y0 = int(row["left"]) / width, int(row["top"]) / height
+        x1, y1 = x0 + int(row["width"]) / width, y0 + int(row["height"]) / height
+        corners = [_unturn(x, y, turned) for x, y in ((x0, y0), (x1, y1))]
+        xs, ys = sorted(c[0] for c in corners), sorted(c[1] for c in corners)
+        words.append((row["text"], round(xs[0], 4), round(ys[0], 4), round(xs[1], 4), round(ys[1], 4)))
+    return tuple(words)
+
+
+def _unturn(u: float, v: float, turned: int) -> tuple[float, float]:
+    """A point of the image turned `turned` degrees clockwise, in the frame of the image before turning."""
+    if turned == 90:
+        return v, 1 - u
+    if turned == 180:
+        return 1 - u, 1 - v
+    if turned == 270:
+        return 1 - v, u
+    return u, v
+
+
 def mean_confidence(tsv: str) -> float:
     """Mean word confidence (0-100) of a Tesseract TSV; 0 for a page with no words."""
-    confs = [float(row["conf"]) for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-             if row.get("level") == "5" and (row.get("text") or "").strip()]
+    confs = [float(row["conf"]) for row in _word_rows(tsv)]
     return sum(confs) / len(confs) if confs else 0.0
 
 

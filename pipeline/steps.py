@@ -33,33 +33,94 @@ def pages_to_ocr(pages: list[Page], damaged: frozenset[int], min_text_chars: int
 
 def ocr(pdf: pdfium.PdfDocument, pages: list[Page], numbers: list[int], engine: OcrEngine) -> list[Page]:
     """Replace the chosen pages' text by Tesseract's; the old text layer stays as raw_text."""
-    read = engine.ocr_pages(pdf, numbers)
+    read = engine.read_pages(pdf, numbers)
     out = []
     for page in pages:
-        lines = read.get(page.number)
-        if lines is None:
+        result = read.get(page.number)
+        if result is None:
             out.append(page)
             continue
-        text = "\n".join(line.text for line in lines)
-        out.append(replace(page, text=text, raw_text=page.raw_text or text, source="ocr", lines=tuple(lines)))
+        text = "\n".join(line.text for line in result.lines)
+        out.append(replace(page, text=text, raw_text=page.raw_text or text, source="ocr", lines=result.lines,
+                           words=result.words))
     return out
 
 
 def repair(pages: list[Page], damaged: frozenset[int], repairer: Repairer) -> list[Page]:
-    """Repair text-layer pages that a non-Danish OCR wrote (no image to OCR again); line layout is kept."""
-    out = []
-    for page in pages:
-        if page.source != "text" or page.number not in damaged:
-            out.append(page)
-            continue
-        result = repairer.repair(page.text)
-        new_texts = result.text.split("\n")
-        if len(new_texts) == len(page.lines):
-            lines = tuple(replace(line, text=t) for line, t in zip(page.lines, new_texts, strict=True))
-        else:
-            lines = tuple(replace(line, text=repairer.repair(line.text).text) for line in page.lines)
-        out.append(replace(page, text=result.text, source="repaired", repairs=result.repairs, lines=lines))
-    return out
+    """Repair text-layer pages that a non-Danish OCR wrote (no image to OCR again); line layout is kept.
+
+    The damaged pages are repaired as one text, as `moedearkiv normalize` repairs a document: one verdict
+    (the document's), one body of evidence (a word spelt right on one page settles it on another), and
+    pdfium's break marks inside a line ('hovedstadsomra\ufffedet') read as the line-end hyphens they are."""
+    chosen = [p for p in pages if p.source == "text" and p.number in damaged]
+    if not chosen:
+        return pages
+    laid_out = [paragraph_breaks(p) for p in chosen]
+    texts = [marked_breaks(text) for text, _ in laid_out]
+    if any(PAGE_BREAK.strip() in t for t in texts):  # cannot split back safely: repair page by page
+        fixed = [repairer.repair(t, damaged=True).text for t in texts]
+    else:
+        fixed = repairer.repair(PAGE_BREAK.join(texts), damaged=True).text.split(PAGE_BREAK)
+    repaired = {p.number: (p, without_lines(restored_breaks(t), added))
+                for p, t, (_, added) in zip(chosen, fixed, laid_out, strict=True)}
+    return [_repaired_page(*repaired[p.number], repairer) if p.number in repaired else p for p in pages]
+
+
+PAGE_BREAK = "\n\n\x0c\n\n"  # between pages repaired as one text: a blank line, so a new sentence
+# A break mark inside a line becomes '-' + a line break the repairer sees (and joins the word across);
+# the vertical tab after it is whitespace to the repairer and marks where to put the break mark back.
+_BREAK_IN_LINE = re.compile("([\ufffe\u00ad])(?=\\S)")
+_MARKS = {"\ufffe": "\x0b", "\u00ad": "\x1f"}
+
+
+def paragraph_breaks(page: Page) -> tuple[str, frozenset[int]]:
+    """The page's text with a blank line where the layout shows a paragraph or heading ends (a plain text
+    file has one there, a PDF a gap or a bold line), so the repairer knows where sentences start; and the
+    indices of the blank lines added, to take them out again. Repair keeps every line break."""
+    if page.text != "\n".join(line.text for line in page.lines):
+        return page.text, frozenset()
+    out: list[str] = []
+    added: set[int] = set()
+    prev = None
+    for line in page.lines:
+        if prev is not None and prev.text.strip() and line.text.strip() and _paragraph_starts(prev, line):
+            added.add(len(out))
+            out.append("")
+        out.append(line.text)
+        prev = line
+    return "\n".join(out), frozenset(added)
+
+
+def _paragraph_starts(prev: Line, line: Line) -> bool:
+    after_heading = bool(prev.bold) and not line.bold and len(prev.text) < 80
+    big_gap = line.gap_before is not None and line.size is not None and line.gap_before >= 1.5 * line.size
+    return after_heading or big_gap
+
+
+def without_lines(text: str, indices: frozenset[int]) -> str:
+    if not indices:
+        return text
+    return "\n".join(t for i, t in enumerate(text.split("\n")) if i not in indices)
+
+
+def marked_breaks(text: str) -> str:
+    return _BREAK_IN_LINE.sub(lambda m: "-\n" + _MARKS[m.group(1)], text)
+
+
+def restored_breaks(text: str) -> str:
+    for mark, tag in _MARKS.items():
+        text = text.replace("-\n" + tag, mark)
+    return text
+
+
+def _repaired_page(page: Page, text: str, repairer: Repairer) -> Page:
+    repairs = sum(1 for old, new in zip(_WORD.findall(page.text), _WORD.findall(text), strict=False) if old != new)
+    new_texts = text.split("\n")
+    if len(new_texts) == len(page.lines):
+        lines = tuple(replace(line, text=t) for line, t in zip(page.lines, new_texts, strict=True))
+    else:
+        lines = tuple(replace(line, text=repairer.repair(line.text).text) for line in page.lines)
+    return replace(page, text=text, source="repaired", repairs=repairs, lines=lines)
 
 
 def document_lines(pages: list[Page]) -> list[Line]:

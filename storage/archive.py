@@ -101,7 +101,7 @@ class Archive:
         self._drop_previous(session, path, sha256)
         doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested")
         doc.page_rows = [PageRow(number=p.number, source=p.source, text=p.text, raw_text=p.raw_text,
-                                 repairs=p.repairs) for p in pages]
+                                 repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         meeting_id = self.new_meeting_id(session, meeting, path.name, sha256)
         doc.meeting = MeetingRow(
             id=meeting_id, kind=meeting.kind, body=meeting.body, date=meeting.date, start_time=meeting.start_time,
@@ -179,7 +179,7 @@ class Archive:
             rows = session.scalars(select(PageRow).join(DocumentRow).join(MeetingRow)
                                    .where(MeetingRow.id == meeting_id).order_by(PageRow.number))
             return [Page(number=r.number, text=r.text, source=r.source, raw_text=r.raw_text,  # type: ignore[arg-type]
-                         repairs=r.repairs) for r in rows]
+                         repairs=r.repairs, words=tuple(tuple(w) for w in r.words or ())) for r in rows]
 
     def meeting_id_of(self, sha256: str) -> str | None:
         with self.sessions() as session:

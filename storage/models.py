@@ -42,6 +42,8 @@ class PageRow(Base):
     text: Mapped[str] = mapped_column(Text)
     raw_text: Mapped[str] = mapped_column(Text)
     repairs: Mapped[int] = mapped_column(Integer, default=0)
+    # OCR'd pages only: [[text, x0, y0, x1, y1], ...], fractions of the page, origin top-left (a viewer's highlights)
+    words: Mapped[list | None] = mapped_column(JSON, nullable=True)
     document: Mapped[DocumentRow] = relationship(back_populates="page_rows")
 
 
