@@ -16,14 +16,10 @@ from parsers.layout import Row
 from parsers.model import TocEntry
 from parsers.normalize import join_lines
 from parsers.sections import unlink
+from parsers.templates import GENERIC, Template
 from parsers.vocabulary import dated_decision, heading_name
 
-_CASES = (
-    re.compile(r"^(?P<case>SAG-\d{4}-\d{3,7})(?:\s+(?P<initials>[a-zæøå]{2,8}(?:/[a-zæøå]{2,8})*)\.?)?\s*$",
-               re.IGNORECASE),
-    re.compile(r"^(?P<case>(?:EMN|SAG)-\d{4}-\d{3,7})\s*$"),
-    re.compile(r"^Sags?\.?\s?nr\.?\s*:?\s*(?P<case>\d[\d/-]*\d)\b", re.IGNORECASE),
-)
+_CASES = GENERIC.case_numbers  # every format: a heading walk must stop at any case-number row
 LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})?)\.$")  # ' 3.3.', '21.', ' 2.'
 SUB = re.compile(r"^(?P<g>\d{1,2})\.(?P<i>\d{1,2})\.?\s+(?P<title>\S.*)$")  # '3.2. Title'
 GROUP = re.compile(r"^(?P<g>\d{1,2})\.\s+(?P<title>[A-ZÆØÅ].*)$")  # '3. Regionalpolitiske sager'
@@ -65,18 +61,18 @@ class Placed:
     end: int  # rows[anchor.row + 1 : end] are its content
 
 
-def find_anchors(rows: Sequence[Row], skip: frozenset[int]) -> list[Anchor]:
-    anchors: list[Anchor] = []
-    for i, row in enumerate(rows):
-        if i in skip:
-            continue
-        for pattern in _CASES:
-            match = pattern.match(row.text)
+def find_anchors(rows: Sequence[Row], skip: frozenset[int], template: Template = GENERIC) -> list[Anchor]:
+    """Case-number rows in the template's formats; the generic formats when the template's find none."""
+    for patterns in (template, GENERIC):
+        anchors: list[Anchor] = []
+        for i, row in enumerate(rows):
+            match = None if i in skip else patterns.case_match(row.text)
             if match:
                 initials = match.groupdict().get("initials")
                 anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials))
-                break
-    return anchors
+        if anchors or patterns is GENERIC:
+            return anchors
+    return []
 
 
 def _ends_sentence(text: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from parsers.layout import Row
 from parsers.model import Section
 from parsers.normalize import join_lines
-from parsers.vocabulary import PROPOSAL, dated_decision, document_title, heading_name
+from parsers.vocabulary import PROPOSAL, dated_decision, document_title, heading_name, inline_heading
 
 UNTITLED = "Sagsfremstilling"  # body text before the first heading is the case narrative
 _BULLET = re.compile(r"^(?:[-–—•*▪●o]\s|\d{1,2}[.)]\s|\d{1,2}\.\d{1,2}\.?\s|[a-zæøå][.)]\s)")
@@ -76,6 +76,10 @@ def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
     decision = dated_decision(row.text)
     if decision:
         return "Beslutning", decision[0], decision[1]
+    inline = inline_heading(row.text) if row.para_start and not (current and current.name == PROPOSAL) else None
+    if inline:
+        return inline  # 'Beslutning: Godkendt.', 'Referat: Alle skal have indhold.'
+
     title = document_title(row.text)
     if title and current and current.name == "Beslutning" and current.rows:
         return title, row.text.strip(), ""  # the decision ends where the proposal or recommendation is printed

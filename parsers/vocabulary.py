@@ -6,6 +6,10 @@ canonical sections under different words; a heading not in this table is body te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 
 # heading as written (casefolded, without a trailing colon) -> canonical name
 HEADINGS: dict[str, str] = {
@@ -48,9 +52,30 @@ _DOCUMENT_TITLE = re.compile(
 PROPOSAL = "Beslutningsforslag"
 
 
+# the headings of the document being parsed: its template's own words and the labels it repeats under items
+_DOCUMENT_HEADINGS: ContextVar[Mapping[str, str]] = ContextVar("document_headings",
+                                                                 default=MappingProxyType({}))
+# 'Beslutning: Godkendt.': a heading inline with its text (a short label, then a colon and the text)
+_INLINE = re.compile(r"^(?P<label>[A-ZÆØÅ][\wæøå ./-]{1,40}?)\s*:\s+(?P<rest>\S.*)$")
+INLINE_NAMES = frozenset({"Resumé", "Baggrund", "Sagsfremstilling", "Indstilling", "Beslutning"})
+
+
+@contextmanager
+def document_headings(headings: Mapping[str, str]) -> Iterator[None]:
+    """Make a document's own headings (casefolded label -> section name) known while it is parsed."""
+    token = _DOCUMENT_HEADINGS.set(headings)
+    try:
+        yield
+    finally:
+        _DOCUMENT_HEADINGS.reset(token)
+
+
 def heading_name(text: str) -> str | None:
     """The canonical section name if the whole line is a known heading, else None."""
     key = re.sub(r"\s*:\s*$", "", text.strip()).casefold()
+    extra = _DOCUMENT_HEADINGS.get()
+    if key in extra:
+        return extra[key]
     if key in HEADINGS:
         return HEADINGS[key]
     return "Påtegning" if _ENDORSEMENT.match(text.strip()) else None
@@ -83,3 +108,15 @@ def decision_meeting(text: str) -> tuple[str | None, str] | None:
     who = match.group("who")
     body = who[:-1] if who else match.group("where")
     return (body.strip() if body else None), match.group("date")
+
+
+def inline_heading(text: str) -> tuple[str, str, str] | None:
+    """(section name, label, text) for 'Beslutning: Godkendt.' or a document's own 'Referat: Alle ...'."""
+    match = _INLINE.match(text.strip())
+    if not match:
+        return None
+    label = match.group("label")
+    key = label.casefold()
+    extra = _DOCUMENT_HEADINGS.get()
+    name = extra.get(key) or (HEADINGS.get(key) if HEADINGS.get(key) in INLINE_NAMES else None)
+    return (name, label, match.group("rest").strip()) if name else None
