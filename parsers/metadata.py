@@ -162,6 +162,12 @@ def stacked_labels(rows: Sequence[Row]) -> dict[str, str]:
     return {}
 
 
+def stacked_label(text: str) -> bool:
+    """'Dato:' alone on its row, a cover label whose value stands in a column beside it."""
+    match = _STACKED_LABEL.match(text)
+    return bool(match and match.group("label").casefold() in _STACKED_KEYS)
+
+
 def _labelled_time(rows: Sequence[Row]) -> str | None:
     for row in rows[:FRONT_ROWS]:
         label = _TIME_LABEL.match(row.text)
