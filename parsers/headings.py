@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 
 from parsers.layout import Row
 from parsers.settings import DEFAULT, ParserSettings
-from parsers.vocabulary import HEADINGS
+from parsers.templates import GENERIC
+from parsers.vocabulary import HEADINGS, heading_name
 
 # 'Oplæg:' alone, or 'Referat: Alle skal have indhold.' (letters only, at most four words)
 _LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]+(?:[ -][a-zæøåA-ZÆØÅ]+){0,3})\s*:(?:\s+\S.*)?$")
@@ -28,8 +29,13 @@ META_LABELS = frozenset({
 LEARNED_NAMES = {"referat": "Beslutning", "beslutning": "Beslutning", "drøftelse": "Beslutning"}
 
 
-# a numbered heading row ('1.1 Status siden sidst', '7. Title', 'Punkt 7: Title'): where a new item may begin
-_NUMBERED_ROW = re.compile(r"^(?:Punkt\s+|Pkt\.\s*|Sag\s+nr\.\s*)?\d{1,3}(?:\.\d{1,2})*[.:]?\s+[A-ZÆØÅ]")
+# a row where a new item may begin: a numbered heading ('1.1 Status siden sidst', '7. Title', 'Punkt 7: Title',
+# '1 (Åben) Godkendelse'), a number label ('Pkt. 42', 'Sag nr. 129') or a case-number row
+_NUMBERED_ROW = re.compile(r"""^(?:(?:Punkt\s+|Pkt\.\s*|Sag\s+nr\.\s*)?
+                                  \d{1,3}(?:\.\d{1,2})*[.:]?\s+(?:\(\w+\)\s+)?[A-ZÆØÅ]
+                               |(?:Punkt|Pkt\.|Sag\s+nr\.|Dagsordenspunkt)\s*\d{1,4}\s*:?$)""", re.VERBOSE)
+# a heading alone on its row without a colon ('Sagens kerne'): set in bold (a PDF text layer says), short, no digits
+_BARE = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]+(?:[ -][a-zæøåA-ZÆØÅ]+){0,3})$")
 
 
 def learned_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) -> dict[str, str]:
@@ -40,15 +46,19 @@ def learned_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) ->
     seen: set[tuple[str, int]] = set()
     context = -1
     for k, row in enumerate(rows):
-        if _NUMBERED_ROW.match(row.text):
+        if _NUMBERED_ROW.match(row.text) or GENERIC.case_match(row.text):
             context = k
             continue
         match = _LABEL.match(row.text)
         if not match or not (row.para_start or row.text.rstrip().endswith(":")):
+            match = _BARE.match(row.text) if row.bold and len(row.text) <= settings.max_heading_chars \
+                else None
+        if not match:
             continue
         label = match.group("label")
         key = label.casefold()
-        if key in META_LABELS or context < 0 or (key, context) in seen:
+        if key in META_LABELS or context < 0 or (key, context) in seen or (
+                key not in LEARNED_NAMES and heading_name(label)):  # the vocabulary knows it already
             continue
         seen.add((key, context))
         counts[key] += 1

@@ -25,7 +25,8 @@ _WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\
 _TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _DATE_LABEL = re.compile(r"""^(?:møde)?dato\s*:?\s*(.+)$   # Dato: 29. januar 2020, Mødedato: 22.04.2021, kl. 17:30
                          """, re.IGNORECASE | re.VERBOSE)
-_TIME_LABEL = re.compile(r"""^(?:tid|tidspunkt|mødetid|kl\.?)\s*:\s*(.+)$   # Tidspunkt: Kl. 19:00, Tid: 13:00 - 15:00
+# Tidspunkt: Kl. 19:00, Tid: 13:00 - 15:00, Mødetidspunkt: 9:30-11:00
+_TIME_LABEL = re.compile(r"""^(?:tid|tidspunkt|mødetid|mødetidspunkt|mødestart|kl\.?)\s*:\s*(.+)$
                          """, re.IGNORECASE | re.VERBOSE)
 _PLACE_LABEL = re.compile(r"""^(?:sted|mødested|lokale|mødelokale)\s*:?\s+(.+)$   # Sted: Rådhuset, Lokale: 233
                           """, re.IGNORECASE | re.VERBOSE)
@@ -42,11 +43,14 @@ _TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}$", re.IGNORECASE)
 MAX_PLACE_ROWS = 5
 _BODY_PATTERNS = (
     re.compile(r"^(KKR\s+\w+)$", re.IGNORECASE),
-    re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s+(?:for\s+|fra\s+)?)?"
-               r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse)(?:n|et)?)(?:\s+(?:d\.|den)\s+.*)?$",
-               re.IGNORECASE),
-    re.compile(r"^((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
-    re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|til) (.+?)(?: Side \d+)?$"),
+    # 'Referat Aarhus Byråd d. 27-08-2025', 'Kommunalbestyrelsen', 'Referat - Regionsrådet 2018-2021'
+    re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s*[-–]?\s+(?:for\s+|fra\s+)?)?"
+               r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse|Regionsråd)(?:n|et)?)"
+               r"(?:\s+(?:d\.|den)\s+.*|\s+\d{4}\s?-\s?\d{4})?$", re.IGNORECASE),
+    # 'Sundheds- og Forebyggelsesudvalget', 'Referat fra Økonomiudvalget', 'Udvalget for plan, udvikling og kultur'
+    re.compile(r"^(?:(?:Referat|Dagsorden)\s+(?:for|fra|til)\s+)?"
+               r"((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
+    re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|[Ff]ra|til) (.+?)(?: Side \d+)?$"),
 )
 
 
@@ -162,6 +166,12 @@ def stacked_labels(rows: Sequence[Row]) -> dict[str, str]:
     return {}
 
 
+def _date_only(text: str) -> bool:
+    """The row is a date (and perhaps a time), not a sentence that mentions one."""
+    rest = _TIME.sub(" ", _WORD_DATE.sub(" ", _NUMERIC_DATE.sub(" ", text)))
+    return len(re.findall(r"[A-Za-zæøåÆØÅ]{2,}", rest)) <= 1 and not re.search(r"[.;:]\s*\w", rest)
+
+
 def stacked_label(text: str) -> bool:
     """'Dato:' alone on its row, a cover label whose value stands in a column beside it."""
     match = _STACKED_LABEL.match(text)
@@ -176,7 +186,8 @@ def _labelled_time(rows: Sequence[Row]) -> str | None:
     return None
 
 
-def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | None, str | None]:
+def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row],
+                   bare_dates: bool = True) -> tuple[str | None, str | None]:
     stacked = stacked_labels(rows)
     if stacked.get("date") and iso_date(stacked["date"]):
         when = stacked.get("time", "")
@@ -188,7 +199,10 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | 
                                               or _front_time(rows))
     for row in rows[:FRONT_ROWS]:  # 'tirsdag den 4. december 2012, kl. 13:00', 'Torsdag den 20. juni 2013'
         if iso_date(row.text) and (_WEEKDAY.search(row.text) or re.search(r"\bkl\.", row.text, re.IGNORECASE)):
-            return iso_date(row.text), start_time(row.text) or _front_time(rows)
+            return iso_date(row.text), start_time(row.text) or _labelled_time(rows) or _front_time(rows)
+    for row in rows[:FRONT_ROWS]:  # a date on a row of its own: '24-09-2019', '08-03-2021 16:00'
+        if bare_dates and iso_date(row.text) and _date_only(row.text):
+            return iso_date(row.text), start_time(row.text) or _labelled_time(rows) or _front_time(rows)
     for row in all_rows:  # page headers 'KKR Hovedstaden | 11-04-2025', 'Dato: 04.12.2012'
         match = _RUNNING_DATE.search(row.text) or _DATE_LABEL.match(row.text)
         if match and iso_date(match.group(1)):
@@ -254,7 +268,7 @@ def meeting_facts(raw_rows: Sequence[Row], has_items: bool, has_decisions: bool,
     """Everything about the meeting itself, from rows before headers/footers were stripped; the date and
     time only from the front matter and headings, never from a sentence in an item."""
     front = raw_rows[:front_end] if front_end else raw_rows
-    date, time = find_date_time(front if front else raw_rows, raw_rows)
+    date, time = find_date_time(front if front else raw_rows, raw_rows, bare_dates=has_items)
     body = find_body(raw_rows, raw_rows) or (_largest_name(raw_rows) if has_items else None)
     return MeetingFacts(kind=find_kind(raw_rows, has_items, has_decisions), body=body,
                         date=date, start_time=time, location=find_location(front if front else raw_rows))

@@ -37,11 +37,18 @@ HEADINGS: dict[str, str] = {
 # 'Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 1[: text]',
 # 'Beslutning i Udvalget for plan, udvikling og kultur (PUK) den 24-04-2013'
 _DATED_DECISION = re.compile(
-    r"^(?:(?P<who>[\wæøåÆØÅ.,()\- ]{3,120}?s) )?beslutning(?:er)?(?: i (?P<where>[^:]{2,120}?))? den "
+    r"^(?:(?P<who>[\wæøåÆØÅ.,()\- ]{3,120}?s) )?beslutning(?:er)?(?: (?:i |fra )?(?P<where>[^:]{2,120}?))? den "
     r"(?P<date>\d{1,2}[.-]\s?\d{1,2}[.-]\s?\d{2,4}|\d{1,2}\. \w+ \d{4})"
     r"(?: punkt \d+)?(?::\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
+# a committee-and-date line heading the decision: 'Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42',
+# 'Økonomiudvalget den 6. oktober 2014'
+_COMMITTEE_DATE = re.compile(
+    r"""^(?P<who>[A-ZÆØÅ][\wæøå.()\- ]{2,80}?(?:udvalg(?:et)?|rådet|råd|bestyrelsen|byrådet|[Uu]dvalget\s.{2,40}))
+        (?:,\s*|\s+den\s+)
+        (?P<date>\d{1,2}[.-]\d{1,2}[.-]\d{2,4}|\d{1,2}\.\s\w+\s\d{4})
+        (?:,?\s*(?:pkt|punkt)\.?\s*\d{1,4})?\s*:?$""", re.VERBOSE)
 
 
 # FirstAgenda: 'Borgmesterens Afdelings påtegning' (an office's endorsement of the recommendation)
@@ -93,7 +100,7 @@ def dated_decision(text: str) -> tuple[str, str] | None:
     """(heading, text after a colon) for a dated decision heading line, else None."""
     match = _DATED_DECISION.match(text.strip())
     if not match:
-        return None
+        return (text.strip().rstrip(" :"), "") if _COMMITTEE_DATE.match(text.strip()) else None
     rest = (match.group("rest") or "").strip()
     heading = text.strip()[: len(text.strip()) - len(rest)].rstrip(" :") if rest else text.strip()
     return heading, rest
@@ -102,10 +109,12 @@ def dated_decision(text: str) -> tuple[str, str] | None:
 def decision_meeting(text: str) -> tuple[str | None, str] | None:
     """(deciding body, date as written) of a dated decision heading: 'Sundheds- og Forebyggelsesudvalgets
     beslutning den 04.12.2012' → ('Sundheds- og Forebyggelsesudvalget', '04.12.2012')."""
-    match = _DATED_DECISION.match(text.strip())
+    match = _DATED_DECISION.match(text.strip()) or _COMMITTEE_DATE.match(text.strip())
     if not match:
         return None
     who = match.group("who")
+    if "where" not in match.re.groupindex:
+        return who.strip(), match.group("date")
     body = who[:-1] if who else match.group("where")
     return (body.strip() if body else None), match.group("date")
 

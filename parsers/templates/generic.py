@@ -10,17 +10,19 @@ CASE_NUMBERS = (
     verbose(r"""^(?P<case>[A-ZÆØÅ]{2,5}-\d{4}-\d{3,7})
                 (?:\s+(?P<initials>[a-zæøå]{2,8}(?:/[a-zæøå]{2,8})*)\.?)?\s*$"""),
     # Sagsnr.: 12/27845, Sags nr. 2012-31114, Sagsid.: 330-2018-3619, J.nr.: 01.02.05-G01-93-16,
-    # Sag 306-2009-600 / Dok. 1234/10 / Initialer: PIM / Åbent, Sagnr. 24/1234
-    verbose(r"""^(?:Sags?\.?\s?(?:nr|id)\.?|Sagsnummer|Sag|J\.?\s?nr\.?|Journal\s?nr\.?)\s*:?\s*
-                (?P<case>(?:\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d{1,4}-\d{2}     # 01.02.05-G01-93-16
+    # Sag 306-2009-600 / Dok. 1234/10 / Initialer: PIM / Åbent, Sagsnr. 299835 Kultur- og Idrætsudvalget Åbent punkt,
+    # Dok.nr.: 1965 Sagsid.: 14/40 Initialer: dosko Åben sag (the document number first, never taken for the case)
+    verbose(r"""^(?:Dok(?:ument)?\.?\s?nr\.?\s*:?\s*\S+\s+)?                           # Dok.nr.: 1965
+                (?:Sags?\.?\s?(?:nr|id)\.?|Sagsnummer|Sag|J\.?\s?nr\.?|Journal\s?nr\.?)\s*:?\s*
+                (?P<case>(?:\d{2}\.\d{2}\.\d{2}(?:-?[A-ZÆØÅ]\d{2})?(?:-\d{1,4}-\d{2})?   # 01.02.05-G01-93-16
                           |[A-ZÆØÅ]{2,5}-\d{4}-\d{3,7}                          # SAG-2025-03121
                           |\d{1,4}-\d{4}-\d{1,7}                                # 306-2009-600
-                          |\d{1,4}[/-]\d{3,7}))                                 # 12/27845, 2012-31114
-                (?:\s*/\s*Dok\.?[^/]*)?                                         # / Dok. 12345/10
-                (?:\s*/\s*Initialer\s*:\s*(?P<initials>[A-ZÆØÅa-zæøå]{2,8}))?   # / Initialer: PIM
+                          |\d{1,4}/\d{2,7}|\d{1,4}-\d{3,7}                     # 12/27845, 14/40, 2012-31114
+                          |\d{5,8}))\b                                           # 299835
+                (?:.*?\bInitialer\s*:\s*(?P<initials>[A-ZÆØÅa-zæøå]{2,8}))?    # / Initialer: PIM
                 """, re.IGNORECASE),
     # a KLE-numbered case alone on its row: 01.02.05-G01-93-16
-    verbose(r"^(?P<case>\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d{1,4}-\d{2})\s*$"),
+    verbose(r"^(?P<case>\d{2}\.\d{2}\.\d{2}-?[A-ZÆØÅ]\d{2}(?:-\d{1,4}-\d{2})?)\s*$"),  # 29.09.00G01
 )
 
 TEMPLATE = Template(
