@@ -19,8 +19,10 @@ from parsers.model import TocEntry
 from parsers.normalize import join_lines
 from parsers.vocabulary import dated_decision, heading_name, inline_heading
 
-_NUMBERED = re.compile(
-    r"^(?:Punkt\s+)?(?P<num>\d{1,3}(?:\.\d{1,2})?)(?:\.|:|\.?(?=\s+\d?[A-ZÆØÅ]))\s+(?P<title>[\dA-ZÆØÅ\"”'(].{1,200})$")
+_NUMBERED = re.compile(r"""
+    ^(?:Punkt\s+|Pkt\.\s*)?(?P<num>\d{1,3}(?:\.\d{1,2})?)    # 7. / Punkt 7: / 3.2 / Pkt. 7
+    (?:\.|:|\.?(?=\s+\d?[A-ZÆØÅ]|\s+\((?:Åben|Åbent|Lukket)\)))  # '3.2 Title', '1 (Åben) Godkendelse'
+    \s+(?P<title>[\dA-ZÆØÅ\"”'(].{1,200})$""", re.VERBOSE)
 _OPEN_END = re.compile(r"(?:[-,&/]|\b(?:og|i|for|til|af|på|med|om|fra|ved|under|efter|mellem|samt))$")
 MAX_CONTINUATION = 3  # a wrapped title runs over at most this many further rows
 TOC_MATCH = 0.75
@@ -111,7 +113,7 @@ def _similar(a: str, b: str) -> float:
 
 
 def _strip_closed(title: str) -> str:
-    return re.sub(r"^Lukket\s*(?:punkt)?\s*:\s*", "", title, flags=re.IGNORECASE)
+    return re.sub(r"^(?:Lukket\s*(?:punkt)?\s*:\s*|\((?:Åben|Åbent|Lukket)\)\s*)", "", title, flags=re.IGNORECASE)
 
 
 def _toc_matched(found: Sequence[NumberedHeading], toc: Sequence[TocEntry]) -> list[NumberedHeading]:
