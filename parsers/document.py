@@ -83,7 +83,7 @@ def _items(rows: Sequence[Row], anchors: Sequence[Anchor], toc: Sequence[TocEntr
         if "." in number:
             end = group_break(rows, anchor.row + 1, end, int(number.split(".")[0]), toc)
         items.append(_item(rows, number, heading.title, group_title, heading.start, anchor.row + 1, end,
-                           anchor.case_number, anchor.initials, template))
+                           anchor.case_number, anchor.initials, template, anchor.closed))
         spans.append(ItemSpan(number=number, start=heading.start, content_start=anchor.row + 1, end=end,
                               anchor=anchor.row))
     return items
@@ -98,9 +98,10 @@ def _closed_decision(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
 def _item(rows: Sequence[Row], number: str, heading_title: str, group_title: str | None, start: int,
           content_start: int, end: int, case_number: str | None = None, initials: str | None = None,
-          template: Template = GENERIC) -> Item:
+          template: Template = GENERIC, closed_mark: bool = False) -> Item:
     content = rows[content_start:end]
     title, closed = closed_title(heading_title)
+    closed = closed or closed_mark  # 'Lukket sag' on the case-number row
     sections = split_sections(content)
     if closed:
         sections = _closed_decision(sections)

@@ -130,6 +130,8 @@ def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
         row = rows[j]
         text = row.text
         if _is_structure(text):
+            if NUMBER_ROW.match(text) and taken:
+                taken.append(j)  # 'Pkt. 43' above the title: the item's heading starts there
             break
         if LABEL.match(text):
             taken.append(j)
@@ -174,6 +176,8 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
     title_rows: list[int] = []
     for i in taken:
         text = rows[i].text
+        if NUMBER_ROW.match(text):
+            continue  # the number row: its number came with the anchor
         label = LABEL.match(text)
         sub = SUB.match(text)
         glued = re.match(r"^(\d)(\d)\.\s+(\S.*)$", text)
@@ -210,6 +214,7 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
     if lines and not labels and group_title is None and number is None:
         first = next(i for i in title_rows if rows[i].text == paragraphs[0][0])
         start = first
+    start = min([start] + [i for i in taken if NUMBER_ROW.match(rows[i].text)])  # 'Pkt. 43' above the title
     return Heading(start=start, number=number, labels=tuple(labels), group_number=group_number,
                    group_title=group_title, title=unlink(title), hierarchical=hierarchical)
 

@@ -15,7 +15,8 @@ from parsers.normalize import join_lines
 from parsers.settings import DEFAULT, ParserSettings
 
 # a heading alone ('Deltagere', 'Til stede:') or with the first name after it ('Deltagere: Jeppe Kirkegaard')
-_PRESENT = re.compile(r"""^(?:deltagere|mødedeltagere|tilstede|til\s+stede|medlemmer(?:\s+af\s+\w+)?|deltagerliste|fremmødte)
+_PRESENT = re.compile(r"""^(?:deltagere|mødedeltagere|tilstede|til\s+stede|medlemmer(?:\s+af\s+\w+)?|deltagerliste
+                             |fremmødte)
                           \s*(?::\s*(?P<rest>.*))?$""", re.IGNORECASE | re.VERBOSE)
 _ABSENT = re.compile(r"""^(?:afbud(?:\s+fra)?|fraværende|afbud/fraværende|fravær|forfald)   # Afbud fra:, Fraværende:
                          \s*(?::\s*(?P<rest>.*))?$""", re.IGNORECASE | re.VERBOSE)
