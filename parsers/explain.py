@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parsers.document import Trace, parse_traced
+from parsers.items import NUMBER_ROW
 from parsers.layout import Row
 from parsers.metadata import iso_date, stacked_label, start_time
 from parsers.vocabulary import dated_decision, document_headings, document_title, heading_name, inline_heading
@@ -82,7 +83,9 @@ def _roles(trace: Trace) -> Iterator[RowRole]:
         for k in range(span.start, span.content_start):
             by_row[k] = ("item", f"heading of item {span.number}")
         if span.anchor is not None:
-            by_row[span.anchor] = ("case-number", f"case-number row anchoring item {span.number}")
+            number_row = NUMBER_ROW.match(trace.rows[span.anchor].text)
+            by_row[span.anchor] = (("item", f"number row of item {span.number}") if number_row
+                                   else ("case-number", f"case-number row anchoring item {span.number}"))
         for k in range(span.content_start, span.end):
             reason = _section_reason(trace.rows[k])
             group = _group_row(trace.rows[k], trace)
