@@ -19,8 +19,12 @@ _BULLET = re.compile(r"^(?:[-–—•*▪●o]\s|\d{1,2}[.)]\s|\d{1,2}\.\d{1,2}
 _LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.$")  # a displaced item label (' 3.3.') is not body text
 _PUNCTUATION_ONLY = re.compile(r"^[.,;:–-]$")  # a stray '.' under a decision
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_META = re.compile(r"^(?:(?:dok\.?\s?nr|sagsnr|sagen afgøres i|j\.?\s?nr)\.?\s*:|.{3,80} den .{6,20} punkt \d+$)",
-                   re.IGNORECASE)
+# an item's metadata rows before its first section: 'Dok.nr.: 2012-202935', 'Dok. 306-2019-263412',
+# 'Initialer: PIM', 'Åbent', '... den 04.12.2012 punkt 1'
+_META = re.compile(r"""^(?:(?:dok\.?\s?nr|sagsnr|sagen\safgøres\si|j\.?\s?nr|initialer)\.?\s*:
+                      |dok\.\s\d[\d/-]+$
+                      |(?:åben|åbent|lukket)(?:\s(?:sag|punkt))?$
+                      |.{3,80}\sden\s.{6,20}\spunkt\s\d+$)""", re.IGNORECASE | re.VERBOSE)
 
 
 def unlink(text: str) -> str:
