@@ -262,5 +262,23 @@ def case(ctx: click.Context, case_number: str, as_json: bool) -> None:
             click.echo(f"            Beslutning: {row['decision'][:200]}")
 
 
+
+@main.command("parse")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--explain", is_flag=True, help="For each row: item, heading, furniture, metadata or body text, and why.")
+@click.option("--json", "as_json", is_flag=True, help="The export JSON of the meeting.")
+@click.pass_context
+def parse_command(ctx: click.Context, path: Path, explain: bool, as_json: bool) -> None:
+    """Parse one PDF without touching the archive; which template won, and (--explain) why each row is what it is."""
+    from parsers.explain import explain as render_explanation
+    from parsers.explain import trace_file
+
+    trace, document = trace_file(path, _settings(ctx))
+    if as_json:
+        _dump(document)
+    if explain or not as_json:
+        click.echo(render_explanation(trace) if explain else render_explanation(trace).split("\n\n")[0])
+
+
 if __name__ == "__main__":
     main()

@@ -10,22 +10,25 @@ from collections.abc import Sequence
 from parsers.layout import Row
 from parsers.normalize import join_lines
 from parsers.sections import unlink
+from parsers.templates import GENERIC, Template
 
 _OPEN_END = re.compile(r"\b(?:og|i|for|til|af|på|pa|med|om|fra|ved|under|efter|mellem)$")  # title goes on
 _INTRO = re.compile(r"^(?:links? til|se bilag|bilag|ingen(?: bilag)?\.?)\s*:?$", re.IGNORECASE)
-# eDoc: '2012-208960 - Title' (document number first)
-_DOC_NUMBER_FIRST = re.compile(r"^\d{4}\s?[-–]\s?\d{3,7}\s+[-–]\s+")
-# Acadre: '1 Åben Opsamlingsnotat. Temamøde 20.09.2012 222359/12' (running number, access, title, document number)
-_ACADRE = re.compile(r"^\d{1,3}\s+(?:Åben|Lukket)\s+(?P<title>.+?)(?:\s+\d{2,7}/\d{2})?$")
 _SUB_ITEM = re.compile(r"^[a-zæøå][.)]\s")  # 'c. Konference ...': the next sub-item of a Meddelelser item
 
 
-def clean_title(text: str) -> str:
+def _template(template: Template) -> Template:
+    return template if template.attachment_prefix else GENERIC
+
+
+def _numbered_title(text: str, template: Template) -> bool:
+    """The row starts with the archive's document number: it begins an attachment title."""
+    return any(p.match(text) for p in _template(template).attachment_prefix)
+
+
+def clean_title(text: str, template: Template = GENERIC) -> str:
     """The attachment's title without the archive's running and document numbers."""
-    acadre = _ACADRE.match(text)
-    if acadre:
-        return acadre.group("title").strip()
-    return _DOC_NUMBER_FIRST.sub("", text).strip()
+    return _template(template).clean_attachment(text)
 
 
 def _continues(previous: str, row: Row) -> bool:
@@ -40,18 +43,18 @@ def _continues(previous: str, row: Row) -> bool:
     return bool(re.match(r"[a-zæøå(]", text)) or bool(re.fullmatch(r"[\d.,)–-]{1,6}", text))
 
 
-def attachments(bilag_sections: Sequence[Sequence[Row]]) -> tuple[str, ...]:
+def attachments(bilag_sections: Sequence[Sequence[Row]], template: Template = GENERIC) -> tuple[str, ...]:
     titles: list[list[str]] = []
     for rows in bilag_sections:
         previous = ""
-        numbered = sum(bool(_DOC_NUMBER_FIRST.match(r.text)) for r in rows) > 0
+        numbered = any(_numbered_title(r.text, template) for r in rows)
         for row in rows:
             text = unlink(row.text).strip()
             if _SUB_ITEM.match(text):
                 break  # the attachments of this sub-item end where the next sub-item begins
             if not text or _INTRO.match(text):
                 continue
-            own_start = bool(_DOC_NUMBER_FIRST.match(text) or _ACADRE.match(text))
+            own_start = _numbered_title(text, template)
             if numbered and titles and previous and not own_start:
                 titles[-1].append(text)  # every title starts with its document number: this row wraps on
             elif titles and previous and not own_start and _continues(previous, row):
@@ -60,4 +63,4 @@ def attachments(bilag_sections: Sequence[Sequence[Row]]) -> tuple[str, ...]:
                 titles.append([text])
             previous = join_lines(titles[-1])
         previous = ""
-    return tuple(clean_title(join_lines(t)) for t in titles)
+    return tuple(clean_title(join_lines(t), template) for t in titles)

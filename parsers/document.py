@@ -7,19 +7,22 @@ kind depends on what was found.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from parsers.attachments import attachments
+from parsers.headings import learned_headings, merged
 from parsers.items import Anchor, Heading, closed_title, find_anchors, group_break, number_items, read_heading
 from parsers.layout import Row, strip_furniture, to_rows
-from parsers.metadata import meeting_facts
+from parsers.metadata import MeetingFacts, meeting_facts
 from parsers.model import Item, Line, Meeting, Section, TocEntry
 from parsers.numbered import NumberedHeading, numbered_headings
 from parsers.participants import find_participants
 from parsers.sections import section_rows, split_sections
+from parsers.settings import DEFAULT, ParserSettings
+from parsers.templates import GENERIC, Template, choose
 from parsers.toc import find_toc
+from parsers.vocabulary import document_headings
 
-FRONT_MATTER_ROWS = 150  # without items, participants are only looked for on the first pages
 END_MARKERS = frozenset({"underskriftsside", "underskrifter", "mødet hævet", "lukket referat", "lukket dagsorden"})
 
 
@@ -38,7 +41,35 @@ def _content_end(rows: Sequence[Row], start: int, end: int) -> int:
     return end
 
 
-def _items(rows: Sequence[Row], anchors: Sequence[Anchor], toc: Sequence[TocEntry], low: int) -> list[Item]:
+@dataclass(frozen=True, slots=True)
+class ItemSpan:
+    """Where an item sits in the rows: its heading rows[start:content_start], its content up to `end`."""
+
+    number: str
+    start: int
+    content_start: int
+    end: int
+    anchor: int | None = None  # the case-number row, when the item was found by one
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """What the parser decided and from which rows: `moedearkiv parse --explain` prints it."""
+
+    meeting: Meeting
+    template: str
+    scores: dict[str, float]
+    raw_rows: tuple[Row, ...]
+    rows: tuple[Row, ...]  # without page furniture
+    toc_rows: frozenset[int]
+    spans: tuple[ItemSpan, ...]
+    headings: dict[str, str]  # the document's own headings (template and learned)
+    facts: MeetingFacts
+    front_end: int  # rows[:front_end] are the front matter
+
+
+def _items(rows: Sequence[Row], anchors: Sequence[Anchor], toc: Sequence[TocEntry], low: int,
+           template: Template, spans: list[ItemSpan]) -> list[Item]:
     headings: list[Heading] = []
     previous = low
     for anchor in anchors:
@@ -52,7 +83,9 @@ def _items(rows: Sequence[Row], anchors: Sequence[Anchor], toc: Sequence[TocEntr
         if "." in number:
             end = group_break(rows, anchor.row + 1, end, int(number.split(".")[0]), toc)
         items.append(_item(rows, number, heading.title, group_title, heading.start, anchor.row + 1, end,
-                           anchor.case_number, anchor.initials))
+                           anchor.case_number, anchor.initials, template, anchor.closed))
+        spans.append(ItemSpan(number=number, start=heading.start, content_start=anchor.row + 1, end=end,
+                              anchor=anchor.row))
     return items
 
 
@@ -64,51 +97,86 @@ def _closed_decision(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
 
 def _item(rows: Sequence[Row], number: str, heading_title: str, group_title: str | None, start: int,
-          content_start: int, end: int, case_number: str | None = None, initials: str | None = None) -> Item:
+          content_start: int, end: int, case_number: str | None = None, initials: str | None = None,
+          template: Template = GENERIC, closed_mark: bool = False) -> Item:
     content = rows[content_start:end]
     title, closed = closed_title(heading_title)
+    closed = closed or closed_mark  # 'Lukket sag' on the case-number row
     sections = split_sections(content)
     if closed:
         sections = _closed_decision(sections)
     return Item(
         number=number, title=title, heading=group_title, case_number=case_number, case_initials=initials,
-        sections=sections, attachments=attachments(section_rows(content, "Bilag")), closed=closed,
+        sections=sections, attachments=attachments(section_rows(content, "Bilag"), template), closed=closed,
         page_start=rows[start].page, page_end=rows[end - 1].page if end > content_start else None,
     )
 
 
-def _numbered_items(rows: Sequence[Row], headings: Sequence[NumberedHeading], toc: Sequence[TocEntry]) -> list[Item]:
+def _numbered_items(rows: Sequence[Row], headings: Sequence[NumberedHeading], toc: Sequence[TocEntry],
+                    template: Template, spans: list[ItemSpan]) -> list[Item]:
     """Items from numbered heading rows; in a 'group.item' numbering the bare group rows title their items."""
     hierarchical = any("." in h.number for h in headings)
     toc_groups = {e.number: e.title for e in toc if "." not in e.number}
     groups: dict[str, str] = {}
     items: list[Item] = []
     for k, heading in enumerate(headings):
+        following = headings[k + 1].number if k + 1 < len(headings) else None
         if hierarchical and "." not in heading.number:
-            groups[heading.number] = heading.title
-            continue
+            end = headings[k + 1].row if k + 1 < len(headings) else len(rows)
+            headed = any(s.heading for s in split_sections(rows[heading.content_start:end]))
+            if (following or "").startswith(f"{heading.number}.") or not headed:
+                groups[heading.number] = heading.title
+                continue  # a group row ('1 First Agenda' over '1.1 Status'); one with sections of its own is an item
         end = headings[k + 1].row if k + 1 < len(headings) else len(rows)
         end = _content_end(rows, heading.content_start, end)
-        group = heading.number.split(".")[0] if hierarchical else None
+        group = heading.number.split(".")[0] if hierarchical and "." in heading.number else None
         group_title = groups.get(group) or toc_groups.get(group) if group else None
-        items.append(_item(rows, heading.number, heading.title, group_title, heading.row, heading.content_start, end))
+        items.append(_item(rows, heading.number, heading.title, group_title, heading.row, heading.content_start, end,
+                           template=template))
+        spans.append(ItemSpan(number=heading.number, start=heading.row, content_start=heading.content_start, end=end))
     return items
 
 
-def parse_document(lines: Sequence[Line], filename: str) -> Meeting:
+def parse_document(lines: Sequence[Line], filename: str, settings: ParserSettings = DEFAULT) -> Meeting:
     """Parse one document. `filename` is only context (never used to guess content)."""
-    raw_rows = to_rows(lines)
-    rows = strip_furniture(raw_rows)
-    anchors = find_anchors(rows, frozenset())
+    return parse_traced(lines, filename, settings).meeting
+
+
+def parse_traced(lines: Sequence[Line], filename: str, settings: ParserSettings = DEFAULT) -> Trace:
+    """Parse one document and keep the trace of why each row became what it is."""
+    raw_rows = to_rows(lines, settings)
+    template, scores = choose(raw_rows, settings)
+    headings = merged(learned_headings(raw_rows, settings), template.headings)
+    with document_headings(headings):  # a heading on every page top is structure, not a running header
+        rows = strip_furniture(raw_rows, template)
+        return _parse(raw_rows, rows, template, scores, headings, settings)
+
+
+def _parse(raw_rows: list[Row], rows: list[Row], template: Template, scores: dict[str, float],
+           headings: dict[str, str], settings: ParserSettings) -> Trace:
+    anchors = find_anchors(rows, frozenset(), template)
     toc = find_toc(rows, anchors[0].row if anchors else min(len(rows), 120))
     anchors = [a for a in anchors if a.row not in toc.rows]
     low = max(toc.rows) + 1 if toc.rows else 0
     numbered = [] if anchors else numbered_headings(rows, toc.entries, toc.rows)
-    items = _items(rows, anchors, toc.entries, low) if anchors else _numbered_items(rows, numbered, toc.entries)
+    spans: list[ItemSpan] = []
+    items = (_items(rows, anchors, toc.entries, low, template, spans) if anchors
+             else _numbered_items(rows, numbered, toc.entries, template, spans))
     has_decisions = any(s.name == "Beslutning" and s.text for item in items for s in item.sections)
-    facts = meeting_facts(raw_rows, bool(items), has_decisions)
-    first_item = anchors[0].row if anchors else numbered[0].row if items else min(len(rows), FRONT_MATTER_ROWS)
-    return Meeting(
+    front_end = spans[0].start if spans else min(len(rows), settings.front_matter_rows)
+    facts = meeting_facts(raw_rows, bool(items), has_decisions, front_rows(raw_rows, rows, front_end), settings)
+    meeting = Meeting(
         kind=facts.kind, body=facts.body, date=facts.date, start_time=facts.start_time, location=facts.location,
-        participants=find_participants(rows[:first_item]), toc=toc.entries if items else (), items=tuple(items),
+        participants=find_participants(rows[:front_end], settings), toc=toc.entries if items else (),
+        items=tuple(items), template=template.name,
     )
+    return Trace(meeting=meeting, template=template.name, scores=scores, raw_rows=tuple(raw_rows), rows=tuple(rows),
+                 toc_rows=toc.rows, spans=tuple(spans), headings=headings, facts=facts, front_end=front_end)
+
+
+def front_rows(raw_rows: Sequence[Row], rows: Sequence[Row], front_end: int) -> int:
+    """How many raw rows (furniture included) come before the first item: where the header may be read."""
+    if front_end >= len(rows):
+        return len(raw_rows)
+    first = rows[front_end]
+    return next((k for k, r in enumerate(raw_rows) if r is first), len(raw_rows))

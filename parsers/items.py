@@ -16,19 +16,24 @@ from parsers.layout import Row
 from parsers.model import TocEntry
 from parsers.normalize import join_lines
 from parsers.sections import unlink
+from parsers.templates import GENERIC, Template
 from parsers.vocabulary import dated_decision, heading_name
 
-_CASES = (
-    re.compile(r"^(?P<case>SAG-\d{4}-\d{3,7})(?:\s+(?P<initials>[a-zæøå]{2,8}(?:/[a-zæøå]{2,8})*)\.?)?\s*$",
-               re.IGNORECASE),
-    re.compile(r"^(?P<case>(?:EMN|SAG)-\d{4}-\d{3,7})\s*$"),
-    re.compile(r"^Sags?\.?\s?nr\.?\s*:?\s*(?P<case>\d[\d/-]*\d)\b", re.IGNORECASE),
-)
+_CASES = GENERIC.case_numbers  # every format: a heading walk must stop at any case-number row
 LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})?)\.$")  # ' 3.3.', '21.', ' 2.'
 SUB = re.compile(r"^(?P<g>\d{1,2})\.(?P<i>\d{1,2})\.?\s+(?P<title>\S.*)$")  # '3.2. Title'
 GROUP = re.compile(r"^(?P<g>\d{1,2})\.\s+(?P<title>[A-ZÆØÅ].*)$")  # '3. Regionalpolitiske sager'
 FLAT = re.compile(r"^(?:Punkt\s+)?(?P<n>\d{1,4})[.:]\s+(?P<title>\S.*)$")  # '715. Title', 'Punkt 7: Title'
-CLOSED = re.compile(r"^Lukket\s*(?:punkt)?\s*:\s*(?P<title>.+)$", re.IGNORECASE)
+CLOSED = re.compile(r"""^(?:\(Lukket(?:\s+punkt)?\)\s*       # (Lukket) Køb af ejendom
+                          |Lukket\s*(?:punkt)?\s*[:–-]\s*)     # Lukket punkt: Title, Lukket - Title
+                          (?P<title>.+)$
+                      |^(?P<before>.+?)\s*\(Lukket(?:\s+punkt)?\)$  # Title (Lukket)
+                      """, re.IGNORECASE | re.VERBOSE)
+OPEN = re.compile(r"^\((?:Åben|Åbent)(?:\s+punkt)?\)\s*", re.IGNORECASE)  # (Åben) Godkendelse af dagsorden
+# the case row says the item is closed: 'Lukket sag', 'Lukket punkt', '/ Lukket', '(Lukket)'
+CLOSED_MARK = re.compile(r"(?:\bLukket(?:\s+(?:sag|punkt))?|\(Lukket\))\s*$", re.IGNORECASE)
+# an item number on a row of its own, above or below the title: 'Pkt. 42', 'Sag nr. 129', 'Punkt 7:'
+NUMBER_ROW = re.compile(r"^(?:Punkt|Pkt\.?|Sag\s+nr\.?|Dagsordenspunkt)\s*(?P<num>\d{1,4})\s*:?$", re.IGNORECASE)
 _URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.pdf$", re.IGNORECASE)
 MAX_TITLE_ROWS = 5
 TOC_MATCH = 0.75  # title similarity at which a toc entry names an item
@@ -37,8 +42,10 @@ TOC_MATCH = 0.75  # title similarity at which a toc entry names an item
 @dataclass(frozen=True, slots=True)
 class Anchor:
     row: int
-    case_number: str
+    case_number: str | None
     initials: str | None
+    number: str | None = None  # printed on a number row of its own ('Pkt. 42')
+    closed: bool = False  # the case row marks the item closed ('Lukket sag')
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +72,37 @@ class Placed:
     end: int  # rows[anchor.row + 1 : end] are its content
 
 
-def find_anchors(rows: Sequence[Row], skip: frozenset[int]) -> list[Anchor]:
-    anchors: list[Anchor] = []
-    for i, row in enumerate(rows):
-        if i in skip:
-            continue
-        for pattern in _CASES:
-            match = pattern.match(row.text)
+def find_anchors(rows: Sequence[Row], skip: frozenset[int], template: Template = GENERIC) -> list[Anchor]:
+    """Case-number rows in the template's formats; the generic formats when the template's find none."""
+    for patterns in (template, GENERIC):
+        anchors: list[Anchor] = []
+        for i, row in enumerate(rows):
+            match = None if i in skip else patterns.case_match(row.text)
             if match:
                 initials = match.groupdict().get("initials")
-                anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials))
-                break
-    return anchors
+                anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials,
+                                      closed=bool(CLOSED_MARK.search(row.text))))
+        if anchors or patterns is GENERIC:
+            return _with_number_rows(rows, anchors, skip)
+    return []
+
+
+def _with_number_rows(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:
+    """Number rows ('Pkt. 42', 'Sag nr. 129') anchor items too: one next to a case-number row gives it its number,
+    one without becomes an anchor of its own. Needs two of them, so a lone 'Punkt 3' in a sentence never counts."""
+    numbers = [(i, m.group("num")) for i, r in enumerate(rows) if i not in skip and (m := NUMBER_ROW.match(r.text))]
+    if len(numbers) < 2:
+        return anchors
+    out = list(anchors)
+    for i, number in numbers:
+        near = [a for a in out if 0 < abs(a.row - i) <= 3 and a.number is None]
+        if near:
+            a = min(near, key=lambda a: abs(a.row - i))
+            out[out.index(a)] = Anchor(row=max(a.row, i), case_number=a.case_number, initials=a.initials,
+                                       number=number, closed=a.closed)
+        else:
+            out.append(Anchor(row=i, case_number=None, initials=None, number=number))
+    return sorted(out, key=lambda a: a.row)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -84,7 +110,8 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _is_structure(text: str) -> bool:
-    return bool(heading_name(text) or dated_decision(text) or any(p.match(text) for p in _CASES))
+    return bool(heading_name(text) or dated_decision(text) or any(p.match(text) for p in _CASES)
+                or NUMBER_ROW.match(text))
 
 
 def _numbered(text: str) -> re.Match[str] | None:
@@ -97,16 +124,21 @@ def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
     text_rows = 0
     seen_label = False
     j = anchor - 1
+    if j > low and (NUMBER_ROW.match(rows[j].text) or GENERIC.case_match(rows[j].text)):
+        j -= 1  # the number row (or case row) right above the anchor belongs with it: the title is above both
     while j >= low:
         row = rows[j]
         text = row.text
         if _is_structure(text):
+            if NUMBER_ROW.match(text) and taken:
+                taken.append(j)  # 'Pkt. 43' above the title: the item's heading starts there
             break
         if LABEL.match(text):
             taken.append(j)
             seen_label = True
             j -= 1
             continue
+
         if seen_label and not _numbered(text) and not GROUP.match(text):
             break  # labels sit at a page top above the title: text above them belongs to the item before
         if _numbered(text) and (SUB.match(text) or not _ends_sentence(text)):
@@ -144,6 +176,8 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
     title_rows: list[int] = []
     for i in taken:
         text = rows[i].text
+        if NUMBER_ROW.match(text):
+            continue  # the number row: its number came with the anchor
         label = LABEL.match(text)
         sub = SUB.match(text)
         glued = re.match(r"^(\d)(\d)\.\s+(\S.*)$", text)
@@ -180,6 +214,7 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
     if lines and not labels and group_title is None and number is None:
         first = next(i for i in title_rows if rows[i].text == paragraphs[0][0])
         start = first
+    start = min([start] + [i for i in taken if NUMBER_ROW.match(rows[i].text)])  # 'Pkt. 43' above the title
     return Heading(start=start, number=number, labels=tuple(labels), group_number=group_number,
                    group_title=group_title, title=unlink(title), hierarchical=hierarchical)
 
@@ -213,7 +248,7 @@ def number_items(rows: Sequence[Row], anchors: Sequence[Anchor], headings: Seque
     for anchor, heading in zip(anchors, headings, strict=True):
         between = [LABEL.match(r.text).group("num")  # type: ignore[union-attr]
                    for r in rows[previous_anchor + 1:anchor.row] if LABEL.match(r.text)]
-        number = heading.number or _toc_number(heading.title, toc, used)
+        number = heading.number or anchor.number or _toc_number(heading.title, toc, used)
         if hierarchical:
             candidates = [(g, i + 1), (g + 1, 1)]
             if number is None:
@@ -262,5 +297,8 @@ def group_break(rows: Sequence[Row], start: int, end: int, group: int, toc: Sequ
 
 
 def closed_title(title: str) -> tuple[str, bool]:
+    """'Lukket punkt: Title', '(Lukket) Title', 'Title (Lukket)' → (Title, True); '(Åben) Title' → (Title, False)."""
     match = CLOSED.match(title)
-    return (match.group("title").strip(), True) if match else (title, False)
+    if match:
+        return (match.group("title") or match.group("before")).strip(), True
+    return OPEN.sub("", title), False

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from parsers.model import Line
 from parsers.normalize import clean_line, split_lines
+from parsers.settings import DEFAULT, ParserSettings
+from parsers.templates import GENERIC, Template
 from parsers.vocabulary import heading_name
 
 # a paragraph gap is at least this share of the font size (line spacing inside a paragraph is less)
@@ -24,10 +26,7 @@ _PAGE_STAMP = re.compile(
     r"^(?:(?:side|page)\s*\|?\s*\d+(?:\s*(?:af|of|/)\s*\d+)?|\d+\s*(?:af|of|/)\s*\d+|[-–]?\s*\d{1,3}\s*[-–]?)$",
     re.IGNORECASE,
 )
-# 'KKR Hovedstaden | 02-09-2025': a running header printed the same on every page
-_RUNNING_HEADER = re.compile(r"^[^|]{2,80} \| \d{1,2}[-.]\d{1,2}[-.]\d{2,4}$")
 _CASE_LIKE = re.compile(r"^(?:[A-ZÆØÅ]{2,5}-\d{4}-\d+|sags?\.?\s?nr|punkt\s+\d)", re.IGNORECASE)
-_FOOTER = re.compile(r"^side \| \d+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +55,14 @@ def _split_line(line: Line) -> list[Line]:
                  gap_before=line.gap_before if i == 0 else 0.0) for i, p in enumerate(parts)]
 
 
-def to_rows(lines: Sequence[Line]) -> list[Row]:
-    """Clean every line, drop blanks, and mark where paragraphs start."""
+def to_rows(lines: Sequence[Line], settings: ParserSettings = DEFAULT) -> list[Row]:
+    """Clean every line, drop blanks and hidden text (set too small to read), and mark where paragraphs start."""
     rows: list[Row] = []
     blank_before = True
     for line in (part for raw in lines for part in _split_line(raw)):
         text = clean_line(line.text)
+        if line.size is not None and 0 < line.size < settings.min_visible_size:
+            continue
         if not text:
             blank_before = True
             continue
@@ -96,10 +97,11 @@ def running_keys(rows: Sequence[Row]) -> set[str]:
     return {key for key, n in counts.items() if n >= need}
 
 
-def is_page_furniture(row: Row, position: int, page_len: int, keys: set[str]) -> bool:
+def is_page_furniture(row: Row, position: int, page_len: int, keys: set[str],
+                      template: Template = GENERIC) -> bool:
     """A page stamp, running header or footer at a page edge (position counts from the page top)."""
     text = row.text
-    if _RUNNING_HEADER.match(text) or _FOOTER.match(text):
+    if (template if template.furniture else GENERIC).is_furniture(text):
         return True
     at_edge = position < HEAD_ROWS or position >= page_len - FOOT_ROWS
     if not at_edge:
@@ -110,7 +112,7 @@ def is_page_furniture(row: Row, position: int, page_len: int, keys: set[str]) ->
     return bool(_PAGE_STAMP.match(text)) and row.has_layout
 
 
-def strip_furniture(rows: Sequence[Row]) -> list[Row]:
+def strip_furniture(rows: Sequence[Row], template: Template = GENERIC) -> list[Row]:
     """Rows without running headers, footers and page stamps."""
     keys = running_keys(rows)
     pages: dict[int, list[Row]] = {}
@@ -119,6 +121,6 @@ def strip_furniture(rows: Sequence[Row]) -> list[Row]:
     kept: list[Row] = []
     for page_rows in pages.values():
         for i, row in enumerate(page_rows):
-            if not is_page_furniture(row, i, len(page_rows), keys):
+            if not is_page_furniture(row, i, len(page_rows), keys, template):
                 kept.append(row)
     return kept

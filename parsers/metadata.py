@@ -10,37 +10,47 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parsers.danish import KIND_WORDS, MONTHS, WEEKDAYS
 from parsers.layout import Row
 from parsers.model import Kind
+from parsers.settings import DEFAULT, ParserSettings
 from parsers.vocabulary import decision_meeting
 
-FRONT_ROWS = 30  # the cover and header live in the first rows
+FRONT_ROWS = DEFAULT.front_rows  # the cover and header live in the first rows
 MIN_MENTIONS = 5  # a council named this often in a document without cover is its body
 _COUNCIL = re.compile(r"\bKKR [A-ZÆØÅ][a-zæøå]+")
 
-MONTHS = {
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12,
-}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b")
-_DATE_LABEL = re.compile(r"^(?:møde)?dato\s*:?\s*(.+)$", re.IGNORECASE)
-_PLACE_LABEL = re.compile(r"^(?:sted|mødested)\s*:?\s+(.+)$", re.IGNORECASE)
-_KIND_WORD = re.compile(r"\b(dagsorden|referat|beslutningsprotokol)\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"""^(?:møde)?dato\s*:?\s*(.+)$   # Dato: 29. januar 2020, Mødedato: 22.04.2021, kl. 17:30
+                         """, re.IGNORECASE | re.VERBOSE)
+# Tidspunkt: Kl. 19:00, Tid: 13:00 - 15:00, Mødetidspunkt: 9:30-11:00
+_TIME_LABEL = re.compile(r"""^(?:tid|tidspunkt|mødetid|mødetidspunkt|mødestart|kl\.?)\s*:\s*(.+)$
+                         """, re.IGNORECASE | re.VERBOSE)
+_PLACE_LABEL = re.compile(r"""^(?:sted|mødested|lokale|mødelokale)\s*:?\s+(.+)$   # Sted: Rådhuset, Lokale: 233
+                          """, re.IGNORECASE | re.VERBOSE)
+# a label alone on its row, its value in a column beside it: 'Dato:' 'Tid:' 'Sted:' then '6. oktober 2016' ...
+_STACKED_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]{1,15}(?: [a-zæøå]{1,10})?)\s*:$")
+_STACKED_KEYS = {"dato": "date", "mødedato": "date", "tid": "time", "tidspunkt": "time", "mødetid": "time",
+                 "kl": "time", "sted": "place", "mødested": "place", "lokale": "place", "mødelokale": "place"}
+_KIND_WORD = re.compile(r"\b(" + "|".join(KIND_WORDS) + r")\b", re.IGNORECASE)
 _MEETING_DATE_PHRASE = re.compile(r"\bmøde(?:t)? (?:den|d\.) (\d{1,2}\. \w+ \d{4})", re.IGNORECASE)
 _RUNNING_DATE = re.compile(r"\| (\d{1,2}-\d{1,2}-\d{4})$")
-_WEEKDAY = re.compile(r"\b(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 _OPEN_NAME_END = re.compile(r"\b(?:det|for|og|i|af|til|om)$")  # 'Embedsmandsudvalget for det' goes on below
 _TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}$", re.IGNORECASE)
 MAX_PLACE_ROWS = 5
 _BODY_PATTERNS = (
     re.compile(r"^(KKR\s+\w+)$", re.IGNORECASE),
-    re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s+(?:for\s+|fra\s+)?)?"
-               r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse)(?:n|et)?)(?:\s+(?:d\.|den)\s+.*)?$",
-               re.IGNORECASE),
-    re.compile(r"^((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
-    re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|til) (.+?)(?: Side \d+)?$"),
+    # 'Referat Aarhus Byråd d. 27-08-2025', 'Kommunalbestyrelsen', 'Referat - Regionsrådet 2018-2021'
+    re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s*[-–]?\s+(?:for\s+|fra\s+)?)?"
+               r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse|Regionsråd)(?:n|et)?)"
+               r"(?:\s+(?:d\.|den)\s+.*|\s+\d{4}\s?-\s?\d{4})?$", re.IGNORECASE),
+    # 'Sundheds- og Forebyggelsesudvalget', 'Referat fra Økonomiudvalget', 'Udvalget for plan, udvikling og kultur'
+    re.compile(r"^(?:(?:Referat|Dagsorden)\s+(?:for|fra|til)\s+)?"
+               r"((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
+    re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|[Ff]ra|til) (.+?)(?: Side \d+)?$"),
 )
 
 
@@ -138,14 +148,61 @@ def _front_time(rows: Sequence[Row]) -> str | None:
     return None
 
 
-def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | None, str | None]:
+def stacked_labels(rows: Sequence[Row]) -> dict[str, str]:
+    """'Dato:' / 'Tid:' / 'Sted:' printed under each other, their values after them in the same order:
+    {'date': '6. oktober 2016', 'time': '13:00 - 15:00', 'place': 'Rådhuset lokale 233'}."""
+    front = list(rows[:FRONT_ROWS])
+    k = 0
+    while k < len(front):
+        labels: list[str] = []
+        while k < len(front) and _STACKED_LABEL.match(front[k].text):
+            labels.append(_STACKED_LABEL.match(front[k].text).group("label").casefold())  # type: ignore[union-attr]
+            k += 1
+        if len(labels) >= 2 and any(label in _STACKED_KEYS for label in labels):
+            values = [r.text for r in front[k:k + len(labels)]]
+            return {_STACKED_KEYS[label]: value for label, value in zip(labels, values, strict=False)
+                    if label in _STACKED_KEYS}
+        k += 1
+    return {}
+
+
+def _date_only(text: str) -> bool:
+    """The row is a date (and perhaps a time), not a sentence that mentions one."""
+    rest = _TIME.sub(" ", _WORD_DATE.sub(" ", _NUMERIC_DATE.sub(" ", text)))
+    return len(re.findall(r"[A-Za-zæøåÆØÅ]{2,}", rest)) <= 1 and not re.search(r"[.;:]\s*\w", rest)
+
+
+def stacked_label(text: str) -> bool:
+    """'Dato:' alone on its row, a cover label whose value stands in a column beside it."""
+    match = _STACKED_LABEL.match(text)
+    return bool(match and match.group("label").casefold() in _STACKED_KEYS)
+
+
+def _labelled_time(rows: Sequence[Row]) -> str | None:
+    for row in rows[:FRONT_ROWS]:
+        label = _TIME_LABEL.match(row.text)
+        if label and start_time(label.group(1)):
+            return start_time(label.group(1))
+    return None
+
+
+def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row],
+                   bare_dates: bool = True) -> tuple[str | None, str | None]:
+    stacked = stacked_labels(rows)
+    if stacked.get("date") and iso_date(stacked["date"]):
+        when = stacked.get("time", "")
+        return iso_date(stacked["date"]), start_time(when) or start_time(stacked["date"]) or _front_time(rows)
     for row in rows[:FRONT_ROWS]:
         label = _DATE_LABEL.match(row.text)
         if label and iso_date(label.group(1)):
-            return iso_date(label.group(1)), start_time(label.group(1)) or _front_time(rows)
+            return iso_date(label.group(1)), (start_time(label.group(1)) or _labelled_time(rows)
+                                              or _front_time(rows))
     for row in rows[:FRONT_ROWS]:  # 'tirsdag den 4. december 2012, kl. 13:00', 'Torsdag den 20. juni 2013'
         if iso_date(row.text) and (_WEEKDAY.search(row.text) or re.search(r"\bkl\.", row.text, re.IGNORECASE)):
-            return iso_date(row.text), start_time(row.text) or _front_time(rows)
+            return iso_date(row.text), start_time(row.text) or _labelled_time(rows) or _front_time(rows)
+    for row in rows[:FRONT_ROWS]:  # a date on a row of its own: '24-09-2019', '08-03-2021 16:00'
+        if bare_dates and iso_date(row.text) and _date_only(row.text):
+            return iso_date(row.text), start_time(row.text) or _labelled_time(rows) or _front_time(rows)
     for row in all_rows:  # page headers 'KKR Hovedstaden | 11-04-2025', 'Dato: 04.12.2012'
         match = _RUNNING_DATE.search(row.text) or _DATE_LABEL.match(row.text)
         if match and iso_date(match.group(1)):
@@ -153,7 +210,7 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | 
     decided = [iso_date(d[1]) for d in (decision_meeting(row.text) for row in all_rows) if d]
     if decided and decided[-1]:
         return decided[-1], None  # the latest dated decision is this meeting's (earlier ones are the case history)
-    joined = " ".join(row.text for row in all_rows[:300])  # 'dagsordenen for møde den 11. april 2025'
+    joined = " ".join(row.text for row in rows[:FRONT_ROWS])  # 'dagsordenen for møde den 11. april 2025'
     match = _MEETING_DATE_PHRASE.search(joined)
     if match and iso_date(match.group(1)):
         return iso_date(match.group(1)), None
@@ -161,6 +218,9 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row]) -> tuple[str | 
 
 
 def find_location(rows: Sequence[Row]) -> str | None:
+    stacked = stacked_labels(rows)
+    if stacked.get("place"):
+        return first_sentence(stacked["place"])
     for row in rows[:FRONT_ROWS]:
         label = _PLACE_LABEL.match(row.text)
         if label:
@@ -187,8 +247,28 @@ def _place_after_time(rows: Sequence[Row]) -> str | None:
     return None
 
 
-def meeting_facts(raw_rows: Sequence[Row], has_items: bool, has_decisions: bool) -> MeetingFacts:
-    """Everything about the meeting itself, from rows before headers/footers were stripped."""
-    date, time = find_date_time(raw_rows, raw_rows)
-    return MeetingFacts(kind=find_kind(raw_rows, has_items, has_decisions), body=find_body(raw_rows, raw_rows),
-                        date=date, start_time=time, location=find_location(raw_rows))
+def _largest_name(rows: Sequence[Row]) -> str | None:
+    """A cover without a known body word: the name set largest on the first page (not the kind, a date or
+    a label), 'Mødesystemgruppen' over 'Tværgående møder'."""
+    front = [r for r in rows[:FRONT_ROWS] if r.page == rows[0].page and r.size]
+    names = [r for r in front if 3 <= len(r.text) <= 80 and not _KIND_WORD.fullmatch(unspace(r.text).strip())
+             and not iso_date(r.text) and not r.text.endswith(":") and not re.search(r"\d{1,2}[:.]\d{2}", r.text)
+             and not re.search(r"[.;,]$", r.text)]
+    if not names:
+        return None
+    largest = max(r.size or 0 for r in names)
+    body_size = Counter(round(r.size or 0) for r in rows).most_common(1)[0][0]
+    if largest <= body_size:
+        return None  # nothing on the cover stands out
+    return title_case(unspace(next(r for r in names if r.size == largest).text))
+
+
+def meeting_facts(raw_rows: Sequence[Row], has_items: bool, has_decisions: bool, front_end: int | None = None,
+                  settings: ParserSettings = DEFAULT) -> MeetingFacts:
+    """Everything about the meeting itself, from rows before headers/footers were stripped; the date and
+    time only from the front matter and headings, never from a sentence in an item."""
+    front = raw_rows[:front_end] if front_end else raw_rows
+    date, time = find_date_time(front if front else raw_rows, raw_rows, bare_dates=has_items)
+    body = find_body(raw_rows, raw_rows) or (_largest_name(raw_rows) if has_items else None)
+    return MeetingFacts(kind=find_kind(raw_rows, has_items, has_decisions), body=body,
+                        date=date, start_time=time, location=find_location(front if front else raw_rows))

@@ -98,3 +98,4 @@ class Meeting:
     toc: tuple[TocEntry, ...] = ()
     items: tuple[Item, ...] = ()
     tables: tuple[Table, ...] = field(default=())  # tables outside any item (reports)
+    template: str = "generic"  # the agenda system the parser recognised (parsers/templates)

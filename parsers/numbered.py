@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from parsers.layout import Row
 from parsers.model import TocEntry
 from parsers.normalize import join_lines
-from parsers.vocabulary import dated_decision, heading_name
+from parsers.vocabulary import dated_decision, heading_name, inline_heading
 
-_NUMBERED = re.compile(
-    r"^(?:Punkt\s+)?(?P<num>\d{1,3}(?:\.\d{1,2})?)(?:\.|:|\.?(?=\s+\d?[A-ZÆØÅ]))\s+(?P<title>[\dA-ZÆØÅ\"”'(].{1,200})$")
+_NUMBERED = re.compile(r"""
+    ^(?:Punkt\s+|Pkt\.\s*)?(?P<num>\d{1,3}(?:\.\d{1,2})?)    # 7. / Punkt 7: / 3.2 / Pkt. 7
+    (?:\.|:|\.?(?=\s+\d?[A-ZÆØÅ]|\s+\((?:Åben|Åbent|Lukket)\)))  # '3.2 Title', '1 (Åben) Godkendelse'
+    \s+(?P<title>[\dA-ZÆØÅ\"”'(].{1,200})$""", re.VERBOSE)
 _OPEN_END = re.compile(r"(?:[-,&/]|\b(?:og|i|for|til|af|på|med|om|fra|ved|under|efter|mellem|samt))$")
 MAX_CONTINUATION = 3  # a wrapped title runs over at most this many further rows
 TOC_MATCH = 0.75
@@ -80,13 +82,23 @@ def _starts_block(rows: Sequence[Row], i: int) -> bool:
     return row.has_layout and (above.bold != row.bold or above.size != row.size)
 
 
+def _section_follows(rows: Sequence[Row], i: int) -> bool:
+    """The row right below opens a section: a heading in plain type still heads an item ('1.1 Status' / 'Oplæg:')."""
+    if i + 1 >= len(rows):
+        return False
+    text = rows[i + 1].text
+    return bool(_is_structure(text) or inline_heading(text))
+
+
 def candidates(rows: Sequence[Row], skip: frozenset[int]) -> list[NumberedHeading]:
     """Every row shaped like a numbered heading (at a paragraph start, not a sentence)."""
     body_size = _body_size(rows)
     found: list[NumberedHeading] = []
     for i, row in enumerate(rows):
         match = _NUMBERED.match(row.text)
-        if i in skip or not match or not _starts_block(rows, i) or not _stands_out(row, body_size):
+        if i in skip or not match or not _starts_block(rows, i):
+            continue
+        if not (_stands_out(row, body_size) or _section_follows(rows, i)):
             continue
         end = _continuation(rows, i + 1, row)
         title = join_lines([match.group("title")] + [r.text for r in rows[i + 1:end]])
@@ -101,7 +113,7 @@ def _similar(a: str, b: str) -> float:
 
 
 def _strip_closed(title: str) -> str:
-    return re.sub(r"^Lukket\s*(?:punkt)?\s*:\s*", "", title, flags=re.IGNORECASE)
+    return re.sub(r"^(?:Lukket\s*(?:punkt)?\s*:\s*|\((?:Åben|Åbent|Lukket)\)\s*)", "", title, flags=re.IGNORECASE)
 
 
 def _toc_matched(found: Sequence[NumberedHeading], toc: Sequence[TocEntry]) -> list[NumberedHeading]:
@@ -136,7 +148,9 @@ def _successor(a: str, b: str, gap: int = 0) -> bool:
 def _sections_between(rows: Sequence[Row], start: int, end: int) -> set[str]:
     out: set[str] = set()
     for row in rows[start:end]:
-        name = heading_name(row.text) or ("Beslutning" if dated_decision(row.text) else None)
+        inline = inline_heading(row.text)
+        name = heading_name(row.text) or ("Beslutning" if dated_decision(row.text) else None) or (
+            inline[0] if inline else None)
         if name:
             out.add(name)
     return out

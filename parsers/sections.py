@@ -12,15 +12,19 @@ from dataclasses import dataclass, field
 from parsers.layout import Row
 from parsers.model import Section
 from parsers.normalize import join_lines
-from parsers.vocabulary import PROPOSAL, dated_decision, document_title, heading_name
+from parsers.vocabulary import PROPOSAL, dated_decision, document_title, heading_name, inline_heading
 
 UNTITLED = "Sagsfremstilling"  # body text before the first heading is the case narrative
 _BULLET = re.compile(r"^(?:[-–—•*▪●o]\s|\d{1,2}[.)]\s|\d{1,2}\.\d{1,2}\.?\s|[a-zæøå][.)]\s)")
 _LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.$")  # a displaced item label (' 3.3.') is not body text
 _PUNCTUATION_ONLY = re.compile(r"^[.,;:–-]$")  # a stray '.' under a decision
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_META = re.compile(r"^(?:(?:dok\.?\s?nr|sagsnr|sagen afgøres i|j\.?\s?nr)\.?\s*:|.{3,80} den .{6,20} punkt \d+$)",
-                   re.IGNORECASE)
+# an item's metadata rows before its first section: 'Dok.nr.: 2012-202935', 'Dok. 306-2019-263412',
+# 'Initialer: PIM', 'Åbent', '... den 04.12.2012 punkt 1'
+_META = re.compile(r"""^(?:(?:dok\.?\s?nr|sagsnr|sagen\safgøres\si|j\.?\s?nr|initialer)\.?\s*:
+                      |dok\.\s\d[\d/-]+$
+                      |(?:åben|åbent|lukket)(?:\s(?:sag|punkt))?$
+                      |.{3,80}\sden\s.{6,20}\spunkt\s\d+$)""", re.IGNORECASE | re.VERBOSE)
 
 
 def unlink(text: str) -> str:
@@ -76,6 +80,10 @@ def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
     decision = dated_decision(row.text)
     if decision:
         return "Beslutning", decision[0], decision[1]
+    inline = inline_heading(row.text) if row.para_start and not (current and current.name == PROPOSAL) else None
+    if inline:
+        return inline  # 'Beslutning: Godkendt.', 'Referat: Alle skal have indhold.'
+
     title = document_title(row.text)
     if title and current and current.name == "Beslutning" and current.rows:
         return title, row.text.strip(), ""  # the decision ends where the proposal or recommendation is printed

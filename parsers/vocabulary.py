@@ -6,6 +6,10 @@ canonical sections under different words; a heading not in this table is body te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 
 # heading as written (casefolded, without a trailing colon) -> canonical name
 HEADINGS: dict[str, str] = {
@@ -33,11 +37,18 @@ HEADINGS: dict[str, str] = {
 # 'Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 1[: text]',
 # 'Beslutning i Udvalget for plan, udvikling og kultur (PUK) den 24-04-2013'
 _DATED_DECISION = re.compile(
-    r"^(?:(?P<who>[\wæøåÆØÅ.,()\- ]{3,120}?s) )?beslutning(?:er)?(?: i (?P<where>[^:]{2,120}?))? den "
+    r"^(?:(?P<who>[\wæøåÆØÅ.,()\- ]{3,120}?s) )?beslutning(?:er)?(?: (?:i |fra )?(?P<where>[^:]{2,120}?))? den "
     r"(?P<date>\d{1,2}[.-]\s?\d{1,2}[.-]\s?\d{2,4}|\d{1,2}\. \w+ \d{4})"
     r"(?: punkt \d+)?(?::\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
+# a committee-and-date line heading the decision: 'Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42',
+# 'Økonomiudvalget den 6. oktober 2014'
+_COMMITTEE_DATE = re.compile(
+    r"""^(?P<who>[A-ZÆØÅ][\wæøå.()\- ]{2,80}?(?:udvalg(?:et)?|rådet|råd|bestyrelsen|byrådet|[Uu]dvalget\s.{2,40}))
+        (?:,\s*|\s+den\s+)
+        (?P<date>\d{1,2}[.-]\d{1,2}[.-]\d{2,4}|\d{1,2}\.\s\w+\s\d{4})
+        (?:,?\s*(?:pkt|punkt)\.?\s*\d{1,4})?\s*:?$""", re.VERBOSE)
 
 
 # FirstAgenda: 'Borgmesterens Afdelings påtegning' (an office's endorsement of the recommendation)
@@ -48,9 +59,30 @@ _DOCUMENT_TITLE = re.compile(
 PROPOSAL = "Beslutningsforslag"
 
 
+# the headings of the document being parsed: its template's own words and the labels it repeats under items
+_DOCUMENT_HEADINGS: ContextVar[Mapping[str, str]] = ContextVar("document_headings",
+                                                                 default=MappingProxyType({}))
+# 'Beslutning: Godkendt.': a heading inline with its text (a short label, then a colon and the text)
+_INLINE = re.compile(r"^(?P<label>[A-ZÆØÅ][\wæøå ./-]{1,40}?)\s*:\s+(?P<rest>\S.*)$")
+INLINE_NAMES = frozenset({"Resumé", "Baggrund", "Sagsfremstilling", "Indstilling", "Beslutning"})
+
+
+@contextmanager
+def document_headings(headings: Mapping[str, str]) -> Iterator[None]:
+    """Make a document's own headings (casefolded label -> section name) known while it is parsed."""
+    token = _DOCUMENT_HEADINGS.set(headings)
+    try:
+        yield
+    finally:
+        _DOCUMENT_HEADINGS.reset(token)
+
+
 def heading_name(text: str) -> str | None:
     """The canonical section name if the whole line is a known heading, else None."""
     key = re.sub(r"\s*:\s*$", "", text.strip()).casefold()
+    extra = _DOCUMENT_HEADINGS.get()
+    if key in extra:
+        return extra[key]
     if key in HEADINGS:
         return HEADINGS[key]
     return "Påtegning" if _ENDORSEMENT.match(text.strip()) else None
@@ -68,7 +100,7 @@ def dated_decision(text: str) -> tuple[str, str] | None:
     """(heading, text after a colon) for a dated decision heading line, else None."""
     match = _DATED_DECISION.match(text.strip())
     if not match:
-        return None
+        return (text.strip().rstrip(" :"), "") if _COMMITTEE_DATE.match(text.strip()) else None
     rest = (match.group("rest") or "").strip()
     heading = text.strip()[: len(text.strip()) - len(rest)].rstrip(" :") if rest else text.strip()
     return heading, rest
@@ -77,9 +109,23 @@ def dated_decision(text: str) -> tuple[str, str] | None:
 def decision_meeting(text: str) -> tuple[str | None, str] | None:
     """(deciding body, date as written) of a dated decision heading: 'Sundheds- og Forebyggelsesudvalgets
     beslutning den 04.12.2012' → ('Sundheds- og Forebyggelsesudvalget', '04.12.2012')."""
-    match = _DATED_DECISION.match(text.strip())
+    match = _DATED_DECISION.match(text.strip()) or _COMMITTEE_DATE.match(text.strip())
     if not match:
         return None
     who = match.group("who")
+    if "where" not in match.re.groupindex:
+        return who.strip(), match.group("date")
     body = who[:-1] if who else match.group("where")
     return (body.strip() if body else None), match.group("date")
+
+
+def inline_heading(text: str) -> tuple[str, str, str] | None:
+    """(section name, label, text) for 'Beslutning: Godkendt.' or a document's own 'Referat: Alle ...'."""
+    match = _INLINE.match(text.strip())
+    if not match:
+        return None
+    label = match.group("label")
+    key = label.casefold()
+    extra = _DOCUMENT_HEADINGS.get()
+    name = extra.get(key) or (HEADINGS.get(key) if HEADINGS.get(key) in INLINE_NAMES else None)
+    return (name, label, match.group("rest").strip()) if name else None

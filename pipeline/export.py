@@ -46,6 +46,7 @@ def meeting_dict(meeting: Meeting, meeting_id: str, source: SourceInfo) -> dict:
             "date": meeting.date,
             "start_time": meeting.start_time,
             "location": meeting.location,
+            "template": meeting.template,
         },
         "source": {
             "filename": source.filename,

@@ -1,0 +1,74 @@
+"""Section headings a document teaches by itself: a short label ending in a colon that it prints under
+item after item ('Oplæg:', 'Referat:', 'Drøftelse:'), named as printed unless the vocabulary knows it.
+
+This is how a layout nobody wrote a template for still gets its sections: a label repeated in the same
+form is structure, a label printed once ('Bemærk:') is body text.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from parsers.layout import Row
+from parsers.settings import DEFAULT, ParserSettings
+from parsers.templates import GENERIC
+from parsers.vocabulary import HEADINGS, heading_name
+
+# 'Oplæg:' alone, or 'Referat: Alle skal have indhold.' (letters only, at most four words)
+_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]+(?:[ -][a-zæøåA-ZÆØÅ]+){0,3})\s*:(?:\s+\S.*)?$")
+# labels of the cover and of an item's metadata, never sections
+META_LABELS = frozenset({
+    "dato", "mødedato", "tid", "tidspunkt", "mødetid", "sted", "mødested", "lokale", "mødelokale", "deltagere",
+    "mødedeltagere", "afbud", "fraværende", "til stede", "tilstede", "referent", "mødeleder", "initialer",
+    "sagsnr", "sagsid", "dok", "dokumentnr", "bilag", "emne", "udvalg", "forfatter", "kopi", "noter", "note",
+})
+
+
+# a repeated label that names a canonical section although a cover uses the same word for the document
+LEARNED_NAMES = {"referat": "Beslutning", "beslutning": "Beslutning", "drøftelse": "Beslutning"}
+
+
+# a row where a new item may begin: a numbered heading ('1.1 Status siden sidst', '7. Title', 'Punkt 7: Title',
+# '1 (Åben) Godkendelse'), a number label ('Pkt. 42', 'Sag nr. 129') or a case-number row
+_NUMBERED_ROW = re.compile(r"""^(?:(?:Punkt\s+|Pkt\.\s*|Sag\s+nr\.\s*)?
+                                  \d{1,3}(?:\.\d{1,2})*[.:]?\s+(?:\(\w+\)\s+)?[A-ZÆØÅ]
+                               |(?:Punkt|Pkt\.|Sag\s+nr\.|Dagsordenspunkt)\s*\d{1,4}\s*:?$)""", re.VERBOSE)
+# a heading alone on its row without a colon ('Sagens kerne'): set in bold (a PDF text layer says), short, no digits
+_BARE = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]+(?:[ -][a-zæøåA-ZÆØÅ]+){0,3})$")
+
+
+def learned_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) -> dict[str, str]:
+    """casefolded label -> section name, for the labels printed at paragraph starts under enough different
+    numbered headings (a label repeated inside one chapter of a report is that chapter's own list)."""
+    counts: Counter[str] = Counter()
+    printed: dict[str, str] = {}
+    seen: set[tuple[str, int]] = set()
+    context = -1
+    for k, row in enumerate(rows):
+        if _NUMBERED_ROW.match(row.text) or GENERIC.case_match(row.text):
+            context = k
+            continue
+        match = _LABEL.match(row.text)
+        if not match or not (row.para_start or row.text.rstrip().endswith(":")):
+            match = _BARE.match(row.text) if row.bold and len(row.text) <= settings.max_heading_chars \
+                else None
+        if not match:
+            continue
+        label = match.group("label")
+        key = label.casefold()
+        if key in META_LABELS or context < 0 or (key, context) in seen or (
+                key not in LEARNED_NAMES and heading_name(label)):  # the vocabulary knows it already
+            continue
+        seen.add((key, context))
+        counts[key] += 1
+        printed.setdefault(key, label)
+    return {key: LEARNED_NAMES.get(key) or HEADINGS.get(key, printed[key]) for key, n in counts.items()
+            if n >= settings.min_repeated_heading}
+
+
+def merged(*tables: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for table in tables:
+        out.update(table)
+    return out

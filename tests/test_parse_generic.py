@@ -1,0 +1,123 @@
+"""The generic parser on layouts no template was written for: the real SBSYS referat, headings a document
+repeats, inline headings, stacked cover labels, number rows, member lists without a heading; and
+`moedearkiv parse --explain`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from parsers import parse_document
+from parsers.document import parse_traced
+from parsers.model import Line, Meeting
+from pipeline.extract import read_text_layer
+
+ROOT = Path(__file__).resolve().parents[1]
+SBSYS = Path("/work/shared/corpus/real/dk_aarhus_moedesystemgruppen_2016-10-06_referat.pdf")
+
+
+def pdf_lines(path: Path) -> list[Line]:
+    return [line for page in read_text_layer(pdfium.PdfDocument(path)) for line in page.lines]
+
+
+def lines(*rows: tuple[str, bool] | str, size: float = 10.0) -> list[Line]:
+    """Layout lines: (text, bold) or text (not bold); every row a paragraph of its own."""
+    out = []
+    for k, row in enumerate(rows):
+        text, bold = (row, False) if isinstance(row, str) else row
+        out.append(Line(text=text, page=1 + k // 40, top=float(k), size=size, bold=bold, gap_before=size * 1.5))
+    return out
+
+
+@pytest.fixture(scope="module")
+def sbsys() -> Meeting:
+    if not SBSYS.exists():
+        pytest.skip("real corpus not present")
+    return parse_document(pdf_lines(SBSYS), SBSYS.name)
+
+
+def test_sbsys_referat_items_titles_and_metadata(sbsys: Meeting) -> None:
+    assert [i.number for i in sbsys.items] == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "3"]
+    assert sbsys.items[0].title == "Status siden sidst" and sbsys.items[0].heading == "First Agenda"
+    assert sbsys.items[4].heading == "GetOrganized" and sbsys.items[-1].title == "Eventuelt"
+    assert (sbsys.kind, sbsys.body, sbsys.date, sbsys.start_time, sbsys.location) == (
+        "referat", "Mødesystemgruppen", "2016-10-06", "13:00", "Rådhuset lokale 233")
+    assert sbsys.template == "sbsys"
+    assert len(sbsys.participants) == 10 and sbsys.participants[0].name == "Jeppe Kirkegaard"
+
+
+def test_sbsys_referat_sections_repeated_under_each_item(sbsys: Meeting) -> None:
+    first = sbsys.items[0]
+    assert [s.name for s in first.sections] == ["Oplæg", "Beslutning"]
+    assert first.sections[1].text.startswith("Alle skal have indhold.")  # 'Referat: Alle ...' inline
+    assert all([s.name for s in i.sections] == ["Oplæg", "Beslutning"] for i in sbsys.items)
+
+
+def test_number_rows_below_titles_bold_headings_and_a_date_row() -> None:
+    meeting = parse_document(lines(
+        ("Kommunalbestyrelsen", True), "24-09-2019", "Tidspunkt: Kl. 19:00", "Sted: Rådhuset, salen",
+        ("Spørgetid", True), "Sag nr. 129", ("Sagens kerne", True), "Borgerne kan stille spørgsmål.",
+        ("Beslutning", True), "Der var ingen spørgsmål.",
+        ("Salg af grund", True), "Sag nr. 130", ("Sagens kerne", True), "En køber har budt.",
+        ("Beslutning", True), "Godkendt.",
+    ), "x.pdf")
+    assert [(i.number, i.title) for i in meeting.items] == [("129", "Spørgetid"), ("130", "Salg af grund")]
+    assert [s.name for s in meeting.items[1].sections] == ["Sagens kerne", "Beslutning"]
+    assert (meeting.kind, meeting.date, meeting.start_time, meeting.location) == (
+        "referat", "2019-09-24", "19:00", "Rådhuset, salen")
+
+
+def test_date_never_from_a_sentence_in_an_item() -> None:
+    meeting = parse_document(lines(
+        ("Byrådet", True), ("1. Godkendelse af dagsorden", True), "Sag 306-2009-600 / Dok. 12/10 / Initialer: PIM",
+        ("Indstilling", True), "Det indstilles, at dagsordenen for mødet den 3. marts 2010 godkendes.",
+        ("2. Budget", True), "Sag 306-2009-601 / Dok. 13/10 / Initialer: PIM", ("Indstilling", True), "Godkendes.",
+    ), "x.pdf")
+    assert [(i.number, i.case_number, i.case_initials) for i in meeting.items] == [
+        ("1", "306-2009-600", "PIM"), ("2", "306-2009-601", "PIM")]
+    assert meeting.date is None
+
+
+def test_closed_markers_and_committee_date_decisions() -> None:
+    meeting = parse_document(lines(
+        ("Pkt. 42", True), ("Beslutninger om dagsordenen", True),
+        "Sagsnr. 299835 Kultur- og Idrætsudvalget Åbent punkt",
+        ("Kultur- og Idrætsudvalget, 03-04-2019, pkt. 42", True), "Godkendt.",
+        ("Pkt. 43", True), ("Køb af ejendom", True), "Sagsnr. 299836 Kultur- og Idrætsudvalget Lukket punkt",
+        ("Kultur- og Idrætsudvalget, 03-04-2019, pkt. 43", True), "Tiltrådt.",
+    ), "x.pdf")
+    assert [(i.number, i.title, i.case_number, i.closed) for i in meeting.items] == [
+        ("42", "Beslutninger om dagsordenen", "299835", False), ("43", "Køb af ejendom", "299836", True)]
+    assert [s.text for i in meeting.items for s in i.sections if s.name == "Beslutning"] == ["Godkendt.", "Tiltrådt."]
+
+
+def test_member_list_without_heading_on_the_front_pages() -> None:
+    path = ROOT / "fixtures" / "pdf" / "003.pdf"
+    meeting = parse_document(pdf_lines(path), path.name)
+    assert len(meeting.participants) >= 9
+    assert meeting.participants[0].name == "Maja Højgaard" and meeting.participants[0].party == "A"
+
+
+def test_explain_names_every_row_and_the_template(tmp_path: Path) -> None:
+    path = ROOT / "fixtures" / "pdf" / "001.pdf"
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "parse", "--explain", str(path)])
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    assert out[0].startswith("template: kl-prepare") and "sbsys 0.00" in out[0]
+    roles = {line.split()[1] for line in out[4:] if line.startswith("p")}
+    assert {"item", "case-number", "heading", "body", "furniture", "metadata"} <= roles
+    trace = parse_traced(pdf_lines(path), path.name)
+    assert sum(line.split()[1:2] == ["item"] for line in out[4:]) >= len(trace.meeting.items)
+    assert not (tmp_path / "h" / "moedearkiv.sqlite").exists()  # the archive was not touched
+
+
+def test_parse_json_is_the_export(tmp_path: Path) -> None:
+    path = ROOT / "fixtures" / "pdf" / "000.pdf"
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "parse", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["meeting"]["template"] == "kl-prepare" and len(document["items"]) > 5
