@@ -284,6 +284,9 @@ class Archive:
                 session.delete(existing)
         session.flush()
         docs = [self._source_doc(r) for r in rows]
+        if not docs:  # the meeting is gone; its bilag stand on their own again
+            freed = {self._write_standalone(session, cand) for cand in linked}
+            return freed, old_ids - freed
         by_sha = {r.sha256: r for r in rows}
         candidates = session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_(None),
                                                                DocumentRow.status == "ingested")).all()
