@@ -191,3 +191,10 @@ def test_remove_takes_a_document_out_and_rebuilds(tmp_path: Path) -> None:
     assert meetings(tmp_path) == {}
     result = CliRunner().invoke(main, ["--home", str(tmp_path), "remove", "no-such-meeting"])
     assert result.exit_code == 1 and "moedearkiv meetings" in result.output
+
+
+@pytest.mark.slow
+def test_participants_names_find_the_meeting(tmp_path: Path) -> None:
+    run(tmp_path, "ingest", str(ROOT / "fixtures" / "pdf" / "001.pdf"))
+    hits = json.loads(run(tmp_path, "search", "Benedikte Kiær", "--json"))["hits"]
+    assert any(h["meeting_id"] == "kkr-hovedstaden-2025-09-02" and h["section"] == "Deltagere" for h in hits)
