@@ -13,6 +13,7 @@ from pathlib import Path
 from parsers.lexicon import municipality_names
 
 COPY_CONTAINMENT = 0.8  # share of the smaller document's distinct words found in the larger one
+PIECE_CONTAINMENT = 0.7  # share of a stand-alone document's word pairs found in a meeting's document
 _WORD = re.compile(r"[^\W\d_]{3,}")
 QUALITY = {"text": 0, "ocr": 1, "repaired": 2}  # born-digital over OCR over repaired
 
@@ -43,6 +44,20 @@ def containment(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+def shingles(text: str) -> frozenset[str]:
+    """Pairs of consecutive words: shared vocabulary is not enough to make two documents one text."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    return frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+def is_copy_within(part: frozenset[str], whole: frozenset[str]) -> bool:
+    """`part` (word pairs) is (a piece of) a copy of `whole`: most of its word pairs are there, and it is not the
+    larger one. OCR errors break some pairs, so the bar is lower than for words."""
+    if len(part) < 20 or len(part) > 1.1 * len(whole):
+        return False
+    return len(part & whole) / len(part) >= PIECE_CONTAINMENT
 
 
 def quality(page_sources: list[str]) -> int:

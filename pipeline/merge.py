@@ -160,9 +160,10 @@ def _quality_first(doc: SourceDoc, roles: dict[str, tuple[str, str | None]]) -> 
     return (doc.quality, ROLE_ORDER.get(roles[doc.sha256][0], 9), -len(doc.meeting.items), doc.sha256)
 
 
-def merge_meeting(meeting_id: str, docs: list[SourceDoc], bilag: list[tuple[SourceDoc, str | None]] = ()
-                  ) -> MergedMeeting:
-    """The meeting of `docs` (its body and date), with `bilag` (document, item number or None) attached."""
+def merge_meeting(meeting_id: str, docs: list[SourceDoc], bilag: list[tuple[SourceDoc, str | None]] = (),
+                  copies: list[SourceDoc] = ()) -> MergedMeeting:
+    """The meeting of `docs` (its body and date), with `bilag` (document, item number or None) attached and
+    `copies` (stand-alone documents whose words are in one of `docs`) listed as copies."""
     roles = assign_roles(docs)
     contributing = sorted((d for d in docs if roles[d.sha256][0] != "copy"), key=lambda d: _quality_first(d, roles))
     leading = sorted(contributing, key=lambda d: (ROLE_ORDER.get(roles[d.sha256][0], 9),) + _order(d))
@@ -191,6 +192,8 @@ def merge_meeting(meeting_id: str, docs: list[SourceDoc], bilag: list[tuple[Sour
                           item_number=roles[d.sha256][1]) for d in docs]
     sources += [SourceRole(sha256=d.sha256, filename=d.filename, path=d.path, pages=d.pages, role="bilag",
                            item_number=number) for d, number in bilag]
+    sources += [SourceRole(sha256=d.sha256, filename=d.filename, path=d.path, pages=d.pages, role="copy")
+                for d in copies]
     sources.sort(key=lambda s: (ROLE_ORDER.get(s.role, 9), _number_key(s.item_number or "0"), s.filename, s.sha256))
     municipality = None
     if meeting.body and not _ABOVE_MUNICIPALITY.match(meeting.body) and primary is not None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
 from pipeline.errors import MoedearkivError
 from pipeline.export import SourceInfo
-from pipeline.identity import group_key, quality, slug, standalone_id
+from pipeline.identity import group_key, is_copy_within, quality, shingles, slug, standalone_id
 from pipeline.merge import (
     MergedItem,
     MergedMeeting,
@@ -243,16 +243,27 @@ class Archive:
     def _linked_group(self, session: Session, row: DocumentRow) -> str | None:
         """The group of the meeting whose item attachments name this stand-alone document, if any."""
         best: tuple[float, str] | None = None
-        for meeting_id, date, attachments in session.execute(
-                select(MeetingRow.id, MeetingRow.date, ItemRow.attachments).join(ItemRow)):
+        for meeting_id, date, body, attachments in session.execute(
+                select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)):
             for title in attachments or []:
-                score = bilag_match(title, row.filename, _head(row), _doc_date(row), date)
+                score = bilag_match(title, row.filename, _head(row), _doc_date(row), date, body)
                 if score and (best is None or (score, meeting_id) > best):
                     best = (score, meeting_id)
         if best is None:
-            return None
+            return self._copy_of(session, row)
         return session.scalar(select(DocumentRow.group_key).where(DocumentRow.meeting_id == best[1],
                                                                   DocumentRow.group_key.is_not(None)).limit(1))
+
+    def _copy_of(self, session: Session, row: DocumentRow) -> str | None:
+        """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
+        cover the OCR could not read, say)."""
+        mine = shingles("\n".join(p.text for p in row.page_rows))
+        for other in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
+                                                               DocumentRow.status == "ingested")
+                                     .order_by(DocumentRow.sha256)):
+            if is_copy_within(mine, shingles("\n".join(p.text for p in other.page_rows))):
+                return other.group_key
+        return None
 
     def _write_standalone(self, session: Session, row: DocumentRow) -> str:
         meeting_id = standalone_id(row.filename)
@@ -294,13 +305,20 @@ class Archive:
         for meeting_id, group in split_by_start_time(key, docs).items():
             merged = merge_meeting(meeting_id, group)
             bilag = []
+            texts = [shingles(d.text) for d in group]
+            copies = []
             for cand in candidates:
                 link = _best_link(merged, cand)
                 if link is not None:
                     bilag.append((self._source_doc(cand), link or None))
                     by_sha[cand.sha256] = cand
-            if bilag:
-                merged = merge_meeting(meeting_id, group, bilag)
+                    continue
+                source = self._source_doc(cand)
+                if any(is_copy_within(shingles(source.text), t) for t in texts):
+                    copies.append(source)
+                    by_sha[cand.sha256] = cand
+            if bilag or copies:
+                merged = merge_meeting(meeting_id, group, bilag, copies)
             for role in merged.sources:
                 doc_row = by_sha[role.sha256]
                 if doc_row.meeting_id and doc_row.meeting_id not in old_ids:
@@ -413,12 +431,14 @@ def _tokens(text: str) -> set[str]:
     return {w for w in slug(text).split("-") if len(w) >= 5 and not w.isdigit() and w not in _STOP}
 
 
-def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meeting_date: str | None) -> float:
+def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meeting_date: str | None,
+                body: str | None = None) -> float:
     """How well an item's attachment title names a stand-alone document (0 = not at all).
 
-    Half of the title's words must be in the file name or the document's first lines, one of them a long word;
-    an attachment does not postdate its meeting and is at most two years older."""
-    wanted = _tokens(title)
+    Half of the title's words (less the meeting body's own name) must be in the file name or the document's
+    first lines, one of them a long word; an attachment does not postdate its meeting and is at most two years
+    older."""
+    wanted = _tokens(title) - _tokens(body or "")
     if not wanted:
         return 0.0
     found = wanted & (_tokens(Path(filename).stem) | _tokens(head))
@@ -449,7 +469,7 @@ def _best_link(merged: MergedMeeting, row: DocumentRow) -> str | None:
     head, doc_date = _head(row), _doc_date(row)
     for item in merged.items:
         for title in item.item.attachments:
-            score = bilag_match(title, row.filename, head, doc_date, merged.meeting.date)
+            score = bilag_match(title, row.filename, head, doc_date, merged.meeting.date, merged.meeting.body)
             if score and (best is None or score > best[0]):
                 best = (score, item.item.number)
     return best[1] if best else None
