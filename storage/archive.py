@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
 from pipeline.errors import MoedearkivError
 from pipeline.export import SourceInfo
-from pipeline.identity import group_key, is_copy_within, quality, shingles, slug, standalone_id
+from pipeline.identity import group_key, is_copy_within, quality, shingles, slug, standalone_id, title_match
 from pipeline.merge import (
     MergedItem,
     MergedMeeting,
@@ -124,12 +124,13 @@ class Archive:
         path = path.resolve()
         older = session.scalars(select(DocumentRow).where(
             DocumentRow.path == str(path), DocumentRow.sha256 != sha256, DocumentRow.status == "ingested")).all()
-        anchors = [_anchor(row) for row in older]
+        anchors = [a for row in older for a in self._anchors(session, row)]
         self._drop_previous(session, path, sha256)
         for row in older:
             session.delete(row)
         doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested",
-                          parsed=to_json(meeting, section_raw), group_key=group_key(meeting.body, meeting.date))
+                          parsed=to_json(meeting, section_raw),
+                          group_key=self._item_home(session, meeting) or group_key(meeting.body, meeting.date))
         doc.page_rows = [PageRow(number=p.number, source=p.source, text=p.text, raw_text=p.raw_text,
                                  repairs=p.repairs) for p in pages]
         session.add(doc)
@@ -149,7 +150,7 @@ class Archive:
                 | (DocumentRow.path == str(Path(ident).resolve())))).all()
         if not rows:
             raise UnknownIdError(f"no meeting or document {ident!r} in the archive")
-        anchors = [_anchor(row) for row in rows if row.status == "ingested"]
+        anchors = [a for row in rows if row.status == "ingested" for a in self._anchors(session, row)]
         gone = {row.meeting_id for row in rows if row.meeting_id}
         for row in rows:
             session.delete(row)
@@ -197,6 +198,49 @@ class Archive:
                 DocumentRow.status == "ingested"))
 
     # --- one meeting from all its documents ------------------------------------------------
+
+    def _item_home(self, session: Session, meeting: Meeting) -> str | None:
+        """A PDF of one item belongs to the meeting of that date with that item (number and title), even where
+        its own heading names another body (an item sent on to the council, say)."""
+        if len(meeting.items) != 1 or not meeting.date:
+            return None
+        item = meeting.items[0]
+        for meeting_id, title in session.execute(
+                select(MeetingRow.id, ItemRow.title).join(ItemRow).where(
+                    MeetingRow.date == meeting.date, ItemRow.number == item.number).order_by(MeetingRow.id)):
+            if title_match(title, item.title) >= SAME_ITEM and session.scalar(
+                    select(func.count(ItemRow.id)).where(ItemRow.meeting_id == meeting_id)) > 1:
+                return session.scalar(select(DocumentRow.group_key).where(
+                    DocumentRow.meeting_id == meeting_id, DocumentRow.group_key.is_not(None)).limit(1))
+        return None
+
+    def _adopt_items(self, session: Session, key: str, docs: list[SourceDoc]) -> list[DocumentRow]:
+        """Single-item documents of the same date filed under another body, whose item is one of ours."""
+        full = [d for d in docs if len(d.meeting.items) > 1]
+        date = next((d.meeting.date for d in full if d.meeting.date), None)
+        if not full or date is None:
+            return []
+        ours = {i.number: i.title for d in full for i in d.meeting.items}
+        adopted = []
+        for row in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
+                                                             DocumentRow.group_key != key,
+                                                             DocumentRow.group_key.endswith(date),
+                                                             DocumentRow.status == "ingested")):
+            items = (row.parsed or {}).get("items", [])
+            if len(items) == 1 and items[0]["number"] in ours and \
+                    title_match(ours[items[0]["number"]], items[0]["title"]) >= SAME_ITEM:
+                adopted.append(row)
+        return adopted
+
+    def _anchors(self, session: Session, row: DocumentRow) -> list[tuple[str, object]]:
+        """What to rebuild when `row` goes: its own group, and the group of the meeting it was attached to."""
+        anchors = [_anchor(row)]
+        if row.group_key is None and row.meeting_id:
+            key = session.scalar(select(DocumentRow.group_key).where(DocumentRow.meeting_id == row.meeting_id,
+                                                                     DocumentRow.group_key.is_not(None)).limit(1))
+            if key:
+                anchors.append(("group", key))
+        return anchors
 
     def _rebuild(self, session: Session, anchors: list[tuple[str, object]],
                  also_gone: set[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -295,6 +339,18 @@ class Archive:
                 session.delete(existing)
         session.flush()
         docs = [self._source_doc(r) for r in rows]
+        adopted = self._adopt_items(session, key, docs)
+        for row in adopted:
+            if row.meeting_id:
+                old_ids.add(row.meeting_id)
+                existing = session.get(MeetingRow, row.meeting_id)
+                if existing is not None:
+                    session.delete(existing)
+            row.group_key = key
+        if adopted:
+            session.flush()
+            rows = [*rows, *adopted]
+            docs += [self._source_doc(r) for r in adopted]
         if not docs:  # the meeting is gone; its bilag stand on their own again
             freed = {self._write_standalone(session, cand) for cand in linked}
             return freed, old_ids - freed
@@ -416,6 +472,9 @@ class Archive:
             for doc in session.scalars(select(DocumentRow).where(DocumentRow.meeting_id.is_not(None))):
                 docs.setdefault(doc.meeting_id, []).append(doc)  # type: ignore[arg-type]
             return [(m, _sorted_sources(docs.get(m.id, []))) for m in meetings]
+
+
+SAME_ITEM = 0.8  # title agreement for an item PDF filed under another body to join a meeting of its date
 
 
 class UnknownIdError(MoedearkivError):

@@ -189,6 +189,10 @@ def test_remove_takes_a_document_out_and_rebuilds(tmp_path: Path) -> None:
     assert json.loads(run(tmp_path, "search", "indstillingen", "--section", "Beslutning", "--json"))["total"] == 0
     run(tmp_path, "remove", "kkr-hovedstaden-2025-10-24")
     assert meetings(tmp_path) == {}
+    for path in FILES[-2:]:  # removing a bilag rebuilds its meeting, never drops it
+        run(tmp_path, "ingest", str(path))
+    run(tmp_path, "remove", str(FILES[-1]))
+    assert [s["role"] for s in meetings(tmp_path)["aarhus-byraad-2025-08-27"]["sources"]] == ["referat"]
     result = CliRunner().invoke(main, ["--home", str(tmp_path), "remove", "no-such-meeting"])
     assert result.exit_code == 1 and "moedearkiv meetings" in result.output
 
