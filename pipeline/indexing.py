@@ -56,6 +56,14 @@ def section_docs(stored: StoredMeeting) -> list[SectionDoc]:
                                        section=PAGE_TEXT, position=len(docs), page=page.number, text=page.text,
                                        raw_text=page.raw_text if page.raw_text != page.text else "",
                                        source=primary))
+    titles = {item.number: item.title for item in meeting.items}
+    for role, pages in stored.attachment_pages:  # a bilag's own text is found under the item that names it
+        for page in pages:
+            if page.text.strip():
+                docs.append(SectionDoc(**common, item_number=role.item_number, item_title=titles.get(
+                    role.item_number or ""), case_number=None, section=PAGE_TEXT, position=len(docs),
+                    page=page.number, text=page.text, raw_text=page.raw_text if page.raw_text != page.text else "",
+                    item_id=stored.item_id(role.item_number) if role.item_number else None, source=role.sha256))
     people = [p.name for p in meeting.participants]
     if people or meeting.location:
         text = "\n".join(part for part in (meeting.body, meeting.location, ", ".join(people)) if part)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
@@ -48,6 +48,7 @@ class StoredMeeting:
     section_meta: dict[tuple[int, int], SectionMeta] = field(default_factory=dict)  # (item, section) index
     item_sources: tuple[tuple[str, ...], ...] = ()  # per item: sha256 of every document that holds it
     pages: tuple[Page, ...] = ()  # page texts, for a document with no items
+    attachment_pages: tuple[tuple[SourceRole, tuple[Page, ...]], ...] = ()  # each bilag document's pages
 
     def item_id(self, number: str) -> str:
         return f"{self.meeting_id}/{number}"
@@ -407,7 +408,12 @@ class Archive:
         if row is None:
             return None
         docs = session.scalars(select(DocumentRow).where(DocumentRow.meeting_id == meeting_id)).all()
-        return _stored(row, docs)
+        stored = _stored(row, docs)
+        bilag = [s for s in stored.sources if s.role == "bilag"]
+        if not bilag:
+            return stored
+        by_sha = {d.sha256: d for d in docs}
+        return replace(stored, attachment_pages=tuple((s, _pages(by_sha[s.sha256].page_rows)) for s in bilag))
 
     def iter_meetings(self) -> Iterator[StoredMeeting]:
         for meeting_id in self.meeting_ids():
@@ -572,6 +578,11 @@ def _item_row(position: int, merged: MergedItem) -> ItemRow:
     )
 
 
+def _pages(rows: list[PageRow]) -> tuple[Page, ...]:
+    return tuple(Page(number=p.number, text=p.text, source=p.source, raw_text=p.raw_text,  # type: ignore[arg-type]
+                      repairs=p.repairs) for p in rows)
+
+
 def _stored(row: MeetingRow, docs: list[DocumentRow]) -> StoredMeeting:
     meeting = Meeting(
         kind=row.kind, body=row.body, date=row.date, start_time=row.start_time, location=row.location,  # type: ignore[arg-type]
@@ -599,9 +610,7 @@ def _stored(row: MeetingRow, docs: list[DocumentRow]) -> StoredMeeting:
                         repaired_words=sum(p.repairs for p in page_rows))
     roles = tuple(SourceRole(sha256=d.sha256, filename=d.filename, path=d.path, pages=d.pages, role=d.role or "copy",
                              item_number=d.item_number) for d in _sorted_sources(list(docs)))
-    pages = () if meeting.items else tuple(
-        Page(number=p.number, text=p.text, source=p.source, raw_text=p.raw_text, repairs=p.repairs)  # type: ignore[arg-type]
-        for p in page_rows)
+    pages = () if meeting.items else _pages(page_rows)
     return StoredMeeting(meeting_id=row.id, meeting=meeting, source=source, municipality=row.municipality,
                          sources=roles, section_meta=meta, pages=pages,
                          item_sources=tuple(tuple(i.sources or []) for i in row.items))
