@@ -130,7 +130,11 @@ def test_no_search_returns_the_same_section_twice(homes: tuple[Path, Path]) -> N
     """Hits per (meeting, item, section name) never exceed the sections of that name the merged item has."""
     stored: Counter[tuple[str, str | None, str]] = Counter()
     for meeting_id in meetings(homes[0]):
-        for item in json.loads(run(homes[0], "show", meeting_id, "--json"))["items"]:
+        data = json.loads(run(homes[0], "show", meeting_id, "--json"))
+        for source in data["sources"]:  # a bilag's pages are found under the item that names it, one per page
+            if source["role"] == "bilag":
+                stored[(meeting_id, source["item_number"], "Tekst")] += source["pages"]
+        for item in data["items"]:
             stored.update((meeting_id, item["number"], s["name"]) for s in item["sections"])
             stored.update([(meeting_id, item["number"], "Titel"), (meeting_id, item["number"], "Tabel")])
     total = 0
