@@ -88,25 +88,35 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    import time
+
+    from pipeline.ingest_summary import Summary
+
     services = _services(ctx)
     files = list(find_pdfs(paths))
-    failed = 0
+    summary = Summary()
+    started = time.monotonic()
     show_bar = not services.settings.quiet and len(files) > 1
 
     def report(result) -> None:  # noqa: ANN001
-        nonlocal failed
+        summary.add(result)
+        if show_bar:  # the result line goes above the bar, never inside it
+            click.echo("\r\033[K", nl=False, err=True)
         if result.status == "failed":
-            failed += 1
             click.echo(f"error: {result.error}", err=True)
         if as_json:
             _dump(result.as_json())
         elif result.status != "failed":
             click.echo(f"{result.status:9} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id else ""))
+        note = summary.note(result)
+        if note:
+            click.echo(note, err=True)
 
     with click.progressbar(files, label="ingest", file=sys.stderr, show_pos=True,
                            item_show_func=lambda p: p.name if p else "") if show_bar else nullcontext(files) as bar:
         ingest_paths(bar, services, on_result=report)
-    ctx.exit(EXIT_FAILED if failed else EXIT_OK)
+    click.echo(summary.line(time.monotonic() - started), err=True)
+    ctx.exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
 @main.command()
@@ -160,15 +170,14 @@ def _hit_json(hit) -> dict:  # noqa: ANN001
 @click.pass_context
 def show(ctx: click.Context, meeting_id: str, item_number: str | None, as_json: bool) -> None:
     """A readable view of one meeting: metadata, participants, items and sections."""
-    from pipeline.export import meeting_dict
-    from pipeline.export_files import UnknownMeetingError
+    from pipeline.export_files import UnknownMeetingError, stored_dict
     from pipeline.show import render_meeting
 
     stored = _services(ctx).archive.load(meeting_id)
     if stored is None:
         raise UnknownMeetingError(f"no meeting with id {meeting_id!r}")
     if as_json:
-        _dump(meeting_dict(stored.meeting, stored.meeting_id, stored.source))
+        _dump(stored_dict(stored))
         return
     click.echo(render_meeting(stored, item_number))
 
@@ -177,16 +186,25 @@ def show(ctx: click.Context, meeting_id: str, item_number: str | None, as_json: 
 @click.argument("meeting_ids", nargs=-1)
 @click.option("--all", "export_all", is_flag=True, help="Every meeting in the archive.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="json: one file per meeting; csv: meetings, items, sections, participants, documents tables.")
 @_home_option
 @click.pass_context
-def export(ctx: click.Context, meeting_ids: tuple[str, ...], export_all: bool, out_dir: Path) -> None:
-    """Write OUT/<meeting_id>.json per meeting (valid against schema/meeting.schema.json)."""
+def export(ctx: click.Context, meeting_ids: tuple[str, ...], export_all: bool, out_dir: Path, fmt: str) -> None:
+    """Write OUT/<meeting_id>.json per meeting (valid against schema/meeting.schema.json), or CSV tables."""
     from pipeline.export_files import export_meetings
 
     if bool(meeting_ids) == export_all:
         raise UsageError("give meeting ids or --all (not both)")
     archive = _services(ctx).archive
-    written = export_meetings(archive, list(meeting_ids) or archive.meeting_ids(), out_dir)
+    ids = list(meeting_ids) or archive.meeting_ids()
+    if fmt == "csv":
+        from pipeline.export_csv import export_csv
+
+        counts = export_csv(archive, ids, out_dir)
+        click.echo(f"wrote {', '.join(f'{n} {t}' for t, n in counts.items())} to {out_dir}", err=True)
+        return
+    written = export_meetings(archive, ids, out_dir)
     click.echo(f"wrote {len(written)} file(s) to {out_dir}", err=True)
 
 
@@ -251,15 +269,72 @@ def case(ctx: click.Context, case_number: str, as_json: bool) -> None:
 
     rows = case_history(_services(ctx).archive, case_number)
     if as_json:
-        _dump({"case_number": case_number, "items": rows})
+        _dump({"case_number": case_number, "entries": rows})
         return
     if not rows:
         click.echo(f"no items with case number {case_number}")
     for row in rows:
         click.echo(f"{row['date'] or '????-??-??'}  {row['kind']:9} {row['meeting_id']}  {row['item_number']} "
                    f"{row['item_title']}")
-        if row["decision"]:
-            click.echo(f"            Beslutning: {row['decision'][:200]}")
+        for decision in row["decisions"]:
+            click.echo(f"    {decision['decided_on'] or '????-??-??'}  {decision['decided_by'] or ''}: "
+                       f"{decision['text'][:200]}")
+
+
+@main.command()
+@click.option("--body", help="Only meetings of this committee or council (part of its name).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or after this date.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or before this date.")
+@click.option("--json", "as_json", is_flag=True)
+@_home_option
+@click.pass_context
+def meetings(ctx: click.Context, body: str | None, date_from, date_to, as_json: bool) -> None:  # noqa: ANN001
+    """Every meeting with its documents (sources) and their roles: agenda, minutes, item, copy, bilag."""
+    rows = _services(ctx).archive.meeting_rows(body, date_from.date().isoformat() if date_from else None,
+                                               date_to.date().isoformat() if date_to else None)
+    listed = [{"id": m.id, "body": m.body, "date": m.date, "kind": m.kind, "municipality": m.municipality,
+               "sources": [{"filename": d.filename, "path": d.path, "sha256": d.sha256, "role": d.role,
+                            "item_number": d.item_number, "pages": d.pages} for d in docs]} for m, docs in rows]
+    if as_json:
+        _dump({"meetings": listed})
+        return
+    for m in listed:
+        roles = ", ".join(f"{s['role']}{' ' + s['item_number'] if s['item_number'] else ''}" for s in m["sources"])
+        click.echo(f"{m['date'] or '????-??-??'}  {m['id']}  {m['kind']}  ({len(m['sources'])}: {roles})")
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@_home_option
+@click.pass_context
+def remove(ctx: click.Context, ident: str) -> None:
+    """Take a meeting (by id) or one document (by sha256 or path) out of the database and the index."""
+    from pipeline.ingest import remove as remove_from_archive
+
+    change = remove_from_archive(ident, _services(ctx))
+    if change.deleted:
+        click.echo(f"removed {', '.join(change.deleted)}", err=True)
+    if change.written:
+        click.echo(f"rebuilt {', '.join(change.written)}", err=True)
+
+
+@main.command()
+@click.option("--clear", is_flag=True, help="Forget the recorded failures.")
+@click.option("--json", "as_json", is_flag=True)
+@_home_option
+@click.pass_context
+def failures(ctx: click.Context, clear: bool, as_json: bool) -> None:
+    """Files that failed to ingest, with the reason and what to do."""
+    archive = _services(ctx).archive
+    if clear:
+        click.echo(f"cleared {archive.clear_failures()} failure(s)", err=True)
+        return
+    rows = archive.failures()
+    if as_json:
+        _dump({"failures": [{"path": f.path, "error": f.error} for f in rows]})
+        return
+    for failure in rows:
+        click.echo(f"{failure.path}\n    {failure.error}")
 
 
 

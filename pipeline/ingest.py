@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
 from index import SectionDoc, TextIndex, open_index
 from parsers.document import parse_document
 from parsers.model import Meeting, Page
@@ -20,7 +22,7 @@ from pipeline.ocr import OcrEngine
 from pipeline.pdf import open_pdf, sha256_of
 from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
 from pipeline.vocabulary import archive_vocabulary
-from storage.archive import Archive
+from storage.archive import Archive, Change
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +33,13 @@ class FileResult:
     status: Literal["ingested", "skipped", "failed"]
     meeting_id: str | None = None
     error: str | None = None
+    role: str | None = None  # how the document joined its meeting: dagsorden, referat, item, copy, bilag, document
+    joined: bool = False  # the meeting already had other documents
+    replaced: bool = False  # an older version of the file at the same path gave way
 
     def as_json(self) -> dict:
-        return {"path": self.path, "status": self.status, "meeting_id": self.meeting_id, "error": self.error}
+        return {"path": self.path, "status": self.status, "meeting_id": self.meeting_id, "error": self.error,
+                "role": self.role}
 
 
 class Services:
@@ -91,7 +97,7 @@ def ingest_file(path: Path, services: Services) -> FileResult:
         pages = extract_pages(path, services)
         tables = find_tables(path, pages)
         meeting = parse(path, pages, tables)
-        meeting_id = store(path, sha256, pages, meeting, services)
+        change = store(path, sha256, pages, meeting, services)
     except (InputFileError, MissingDependencyError) as err:
         services.archive.record_failure(path, sha256, str(err))
         return FileResult(path=str(path), status="failed", error=str(err))
@@ -100,7 +106,8 @@ def ingest_file(path: Path, services: Services) -> FileResult:
         message = f"{path}: internal error ({type(err).__name__}: {err}); please report it with the file"
         services.archive.record_failure(path, sha256, message)
         return FileResult(path=str(path), status="failed", error=message)
-    return FileResult(path=str(path), status="ingested", meeting_id=meeting_id)
+    return FileResult(path=str(path), status="ingested", meeting_id=change.meeting_id, role=change.role,
+                      joined=change.joined, replaced=change.replaced is not None)
 
 
 def extract_pages(path: Path, services: Services) -> list[Page]:
@@ -122,26 +129,43 @@ def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:
     return attach_tables(parse_document(steps.document_lines(pages), path.name), tables, pages)
 
 
-def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services: Services) -> str:
-    """Database rows and index records of one document, all or nothing."""
-    replaced = services.archive.previous_version(path, sha256)
+def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services: Services) -> Change:
+    """Database rows and index records of one document, all or nothing. The document's meeting is rebuilt from
+    all its documents, and the index gets the whole merged meeting."""
     raw_texts = steps.section_raw_texts(meeting.items, steps.damaged_spellings(pages))
-    meeting_id: str | None = None
-    indexed = False
+    change: Change | None = None
     try:
         with services.archive.sessions.begin() as session:
-            if replaced:
-                services.archive.delete_meeting(session, replaced)
-            meeting_id = services.archive.add_document(session, path, sha256, pages, meeting, raw_texts)
-            services.index.replace_meeting(meeting_id, section_docs(meeting_id, meeting, raw_texts, pages))
-            indexed = True
+            change = services.archive.add_document(session, path, sha256, pages, meeting, raw_texts)
+            write_index(services, session, change)
     except BaseException:
-        if indexed and meeting_id:
-            services.index.delete_meeting(meeting_id)
+        if change is not None:  # the index may hold what the database rolled back: make it match again
+            refresh_index(services, change)
         raise
-    if replaced and replaced != meeting_id:
-        services.index.delete_meeting(replaced)
-    return meeting_id
+    return change
+
+
+def write_index(services: Services, session: Session, change: Change) -> None:
+    for meeting_id in change.written:
+        stored = services.archive.load(meeting_id, session)
+        services.index.replace_meeting(meeting_id, section_docs(stored) if stored else [])
+    for meeting_id in change.deleted:
+        services.index.delete_meeting(meeting_id)
+
+
+def refresh_index(services: Services, change: Change) -> None:
+    with services.archive.sessions() as session:
+        for meeting_id in (*change.written, *change.deleted):
+            stored = services.archive.load(meeting_id, session)
+            services.index.replace_meeting(meeting_id, section_docs(stored) if stored else [])
+
+
+def remove(ident: str, services: Services) -> Change:
+    """A meeting or a document out of database and index; the rest of its meeting is rebuilt."""
+    with services.archive.sessions.begin() as session:
+        change = services.archive.remove(session, ident)
+        write_index(services, session, change)
+    return change
 
 
 def reindex(services: Services, batch: int = 200) -> int:
@@ -152,9 +176,7 @@ def reindex(services: Services, batch: int = 200) -> int:
     count = 0
     pending: list[SectionDoc] = []
     for n, stored in enumerate(services.archive.iter_meetings(), start=1):
-        raw = services.archive.section_raw_texts(stored.meeting_id)
-        pages = services.archive.pages_of(stored.meeting_id) if not stored.meeting.items else []
-        pending.extend(section_docs(stored.meeting_id, stored.meeting, raw, pages))
+        pending.extend(section_docs(stored))
         if n % batch == 0:
             count += services.index.add(pending)
             pending = []

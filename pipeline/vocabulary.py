@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from parsers.normalize import normalize_text
 from storage.archive import Archive
-from storage.models import DocumentRow, MeetingRow, PageRow, ParticipantRow
+from storage.models import DocumentRow, PageRow, ParticipantRow
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:-[A-Za-zÀ-ÿ]+)*")
 _DANISH = re.compile("[æøåÆØÅ]")
@@ -42,7 +42,9 @@ def archive_vocabulary(archive: Archive, max_pages: int = 20_000) -> frozenset[s
         texts = session.scalars(select(PageRow.text).where(PageRow.source == "text")
                                 .order_by(PageRow.document_id.desc(), PageRow.number).limit(max_pages))
         words = learnt_words(texts)
-        names = session.scalars(select(ParticipantRow.name).join(MeetingRow).join(DocumentRow)
-                                .where(DocumentRow.id.not_in(touched)))
+        touched_meetings = select(DocumentRow.meeting_id).where(DocumentRow.id.in_(touched),
+                                                                DocumentRow.meeting_id.is_not(None))
+        names = session.scalars(select(ParticipantRow.name)
+                                .where(ParticipantRow.meeting_id.not_in(touched_meetings)))
         words |= learnt_words(names)
     return frozenset(words)

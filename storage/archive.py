@@ -2,25 +2,68 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from parsers.model import Item, Meeting, Page, Participant, Section, Table, TocEntry
+from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
+from pipeline.errors import MoedearkivError
 from pipeline.export import SourceInfo
+from pipeline.identity import group_key, is_copy_within, quality, shingles, slug, standalone_id, title_match
+from pipeline.merge import (
+    MergedItem,
+    MergedMeeting,
+    SourceDoc,
+    SourceRole,
+    merge_meeting,
+    split_by_start_time,
+    standalone,
+)
+from storage import views
 from storage.models import Base, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
+from storage.parsed import from_json, tables_of, to_json
+
+
+@dataclass(frozen=True, slots=True)
+class SectionMeta:
+    """What the merge decided about one stored section."""
+
+    source: str | None = None
+    decided_on: str | None = None
+    decided_by: str | None = None
+    raw_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class StoredMeeting:
     meeting_id: str
     meeting: Meeting
-    source: SourceInfo
+    source: SourceInfo  # the primary document
+    municipality: str | None = None
+    sources: tuple[SourceRole, ...] = ()
+    section_meta: dict[tuple[int, int], SectionMeta] = field(default_factory=dict)  # (item, section) index
+    item_sources: tuple[tuple[str, ...], ...] = ()  # per item: sha256 of every document that holds it
+    pages: tuple[Page, ...] = ()  # page texts, for a document with no items
+    attachment_pages: tuple[tuple[SourceRole, tuple[Page, ...]], ...] = ()  # each bilag document's pages
+
+    def item_id(self, number: str) -> str:
+        return f"{self.meeting_id}/{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one add or remove did to the meetings: rewritten (to re-index) and gone (to drop from the index)."""
+
+    meeting_id: str | None = None  # the meeting the document now belongs to
+    role: str | None = None
+    joined: bool = False  # the meeting already had other documents
+    replaced: str | None = None  # path of an older version that gave way
+    written: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +101,8 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     Base.metadata.create_all(engine)
+    views.install(engine)
     return engine
-
-
-def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-                                 .replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa"))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def meeting_slug(meeting: Meeting, filename: str) -> str:
-    """kkr-hovedstaden-2025-09-02-referat; the file name stands in for a body or date that is unknown."""
-    parts = [meeting.body, meeting.date, meeting.kind] if meeting.body and meeting.date else \
-        [Path(filename).stem, meeting.kind]
-    return slug("-".join(p for p in parts if p))[:150] or "meeting"
 
 
 class Archive:
@@ -89,35 +119,48 @@ class Archive:
         with self.sessions() as session:
             return session.scalar(select(DocumentRow.status).where(DocumentRow.sha256 == sha256))
 
-    def new_meeting_id(self, session: Session, meeting: Meeting, filename: str, sha256: str) -> str:
-        """A readable id; a second document with the same body, date and kind gets its hash appended."""
-        base = meeting_slug(meeting, filename)
-        taken = session.get(MeetingRow, base)
-        return base if taken is None else f"{base}-{sha256[:8]}"
-
     def add_document(self, session: Session, path: Path, sha256: str, pages: list[Page], meeting: Meeting,
-                     section_raw: dict[tuple[int, int], str]) -> str:
-        """Stage one ingested document inside the caller's transaction; return its meeting id."""
+                     section_raw: dict[tuple[int, int], str]) -> Change:
+        """Stage one ingested document inside the caller's transaction and rebuild the meeting it belongs to."""
+        path = path.resolve()
+        older = session.scalars(select(DocumentRow).where(
+            DocumentRow.path == str(path), DocumentRow.sha256 != sha256, DocumentRow.status == "ingested")).all()
+        anchors = [a for row in older for a in self._anchors(session, row)]
         self._drop_previous(session, path, sha256)
-        doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested")
+        for row in older:
+            session.delete(row)
+        doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested",
+                          parsed=to_json(meeting, section_raw),
+                          group_key=self._item_home(session, meeting) or group_key(meeting.body, meeting.date))
         doc.page_rows = [PageRow(number=p.number, source=p.source, text=p.text, raw_text=p.raw_text,
                                  repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
-        meeting_id = self.new_meeting_id(session, meeting, path.name, sha256)
-        doc.meeting = MeetingRow(
-            id=meeting_id, kind=meeting.kind, body=meeting.body, date=meeting.date, start_time=meeting.start_time,
-            location=meeting.location,
-            toc=[{"number": t.number, "title": t.title, "page": t.page} for t in meeting.toc],
-            tables=[{"page": t.page, "rows": [list(r) for r in t.rows]} for t in meeting.tables],
-            items=[_item_row(i, item, section_raw) for i, item in enumerate(meeting.items)],
-            participants=[ParticipantRow(position=i, name=p.name, party=p.party, municipality=p.municipality,
-                                         status=p.status, substitute_for=p.substitute_for, role=p.role)
-                          for i, p in enumerate(meeting.participants)],
-        )
         session.add(doc)
         session.flush()
-        return meeting_id
+        before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
+            DocumentRow.status == "ingested", DocumentRow.id != doc.id)) if r}
+        written, deleted = self._rebuild(session, anchors + [_anchor(doc)])
+        return Change(meeting_id=doc.meeting_id, role=doc.role, joined=doc.meeting_id in before,
+                      replaced=str(path) if older else None, written=written, deleted=deleted)
+
+    def remove(self, session: Session, ident: str) -> Change:
+        """Take a meeting (by id) or a document (by sha256 or path) out of the archive."""
+        rows = session.scalars(select(DocumentRow).where(DocumentRow.meeting_id == ident)).all()
+        if not rows:
+            rows = session.scalars(select(DocumentRow).where(
+                (DocumentRow.sha256 == ident.lower()) | (DocumentRow.path == ident)
+                | (DocumentRow.path == str(Path(ident).resolve())))).all()
+        if not rows:
+            raise UnknownIdError(f"no meeting or document {ident!r} in the archive")
+        anchors = [a for row in rows if row.status == "ingested" for a in self._anchors(session, row)]
+        gone = {row.meeting_id for row in rows if row.meeting_id}
+        for row in rows:
+            session.delete(row)
+        session.flush()
+        written, deleted = self._rebuild(session, anchors, also_gone=gone)
+        return Change(written=written, deleted=deleted)
 
     def record_failure(self, path: Path, sha256: str, error: str) -> None:
+        path = path.resolve() if path.exists() else path.absolute()
         with self.sessions.begin() as session:
             row = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
             if row is None:
@@ -126,8 +169,21 @@ class Archive:
             elif row.status == "failed":
                 row.path, row.error = str(path), error
 
+    def failures(self) -> list[FailedDocument]:
+        with self.sessions() as session:
+            rows = session.execute(select(DocumentRow.path, DocumentRow.error)
+                                   .where(DocumentRow.status == "failed").order_by(DocumentRow.path)).all()
+            return [FailedDocument(path=p, error=e or "") for p, e in rows]
+
+    def clear_failures(self) -> int:
+        with self.sessions.begin() as session:
+            rows = session.scalars(select(DocumentRow).where(DocumentRow.status == "failed")).all()
+            for row in rows:
+                session.delete(row)
+            return len(rows)
+
     def _drop_previous(self, session: Session, path: Path, sha256: str) -> None:
-        """A failed attempt of the same bytes, or an older version of the same path, gives way."""
+        """A failed attempt of the same bytes, or a failed attempt at the same path, gives way."""
         stale = session.scalars(select(DocumentRow).where(
             (DocumentRow.sha256 == sha256) | ((DocumentRow.path == str(path)) & (DocumentRow.status == "failed"))
         )).all()
@@ -138,14 +194,202 @@ class Archive:
     def previous_version(self, path: Path, sha256: str) -> str | None:
         """The meeting id of an earlier, different version of the file at `path`, if any."""
         with self.sessions() as session:
-            return session.scalar(select(MeetingRow.id).join(DocumentRow).where(
-                DocumentRow.path == str(path), DocumentRow.sha256 != sha256, DocumentRow.status == "ingested"))
+            return session.scalar(select(DocumentRow.meeting_id).where(
+                DocumentRow.path == str(path.resolve()), DocumentRow.sha256 != sha256,
+                DocumentRow.status == "ingested"))
 
-    def delete_meeting(self, session: Session, meeting_id: str) -> None:
-        row = session.get(MeetingRow, meeting_id)
-        if row is not None:
-            session.delete(row.document)
+    # --- one meeting from all its documents ------------------------------------------------
+
+    def _item_home(self, session: Session, meeting: Meeting) -> str | None:
+        """A PDF of one item belongs to the meeting of that date with that item (number and title), even where
+        its own heading names another body (an item sent on to the council, say)."""
+        if len(meeting.items) != 1 or not meeting.date:
+            return None
+        item = meeting.items[0]
+        for meeting_id, title in session.execute(
+                select(MeetingRow.id, ItemRow.title).join(ItemRow).where(
+                    MeetingRow.date == meeting.date, ItemRow.number == item.number).order_by(MeetingRow.id)):
+            if title_match(title, item.title) >= SAME_ITEM and session.scalar(
+                    select(func.count(ItemRow.id)).where(ItemRow.meeting_id == meeting_id)) > 1:
+                return session.scalar(select(DocumentRow.group_key).where(
+                    DocumentRow.meeting_id == meeting_id, DocumentRow.group_key.is_not(None)).limit(1))
+        return None
+
+    def _adopt_items(self, session: Session, key: str, docs: list[SourceDoc]) -> list[DocumentRow]:
+        """Single-item documents of the same date filed under another body, whose item is one of ours."""
+        full = [d for d in docs if len(d.meeting.items) > 1]
+        date = next((d.meeting.date for d in full if d.meeting.date), None)
+        if not full or date is None:
+            return []
+        ours = {i.number: i.title for d in full for i in d.meeting.items}
+        adopted = []
+        for row in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
+                                                             DocumentRow.group_key != key,
+                                                             DocumentRow.group_key.endswith(date),
+                                                             DocumentRow.status == "ingested")):
+            items = (row.parsed or {}).get("items", [])
+            if len(items) == 1 and items[0]["number"] in ours and \
+                    title_match(ours[items[0]["number"]], items[0]["title"]) >= SAME_ITEM:
+                adopted.append(row)
+        return adopted
+
+    def _anchors(self, session: Session, row: DocumentRow) -> list[tuple[str, object]]:
+        """What to rebuild when `row` goes: its own group, and the group of the meeting it was attached to."""
+        anchors = [_anchor(row)]
+        if row.group_key is None and row.meeting_id:
+            key = session.scalar(select(DocumentRow.group_key).where(DocumentRow.meeting_id == row.meeting_id,
+                                                                     DocumentRow.group_key.is_not(None)).limit(1))
+            if key:
+                anchors.append(("group", key))
+        return anchors
+
+    def _rebuild(self, session: Session, anchors: list[tuple[str, object]],
+                 also_gone: set[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Rebuild the meetings of these groups and stand-alone documents; returns (written, deleted) ids."""
+        written: set[str] = set()
+        old: set[str] = set(also_gone)
+        keys: set[str] = set()
+        loose: set[int] = set()
+        for kind, value in anchors:
+            if kind == "group":
+                keys.add(value)  # type: ignore[arg-type]
+            else:
+                loose.add(value)  # type: ignore[arg-type]
+        for doc_id in sorted(loose):
+            row = session.get(DocumentRow, doc_id)
+            if row is None:
+                continue
+            if row.meeting_id:
+                old.add(row.meeting_id)
+            key = self._linked_group(session, row)
+            if key:
+                keys.add(key)
+            else:
+                old.discard(self._write_standalone(session, row))
+                written.add(row.meeting_id)  # type: ignore[arg-type]
+        for key in sorted(keys):
+            new, gone = self._rebuild_group(session, key)
+            written |= new
+            old |= gone
+        deleted = tuple(sorted(old - written))
+        for meeting_id in deleted:
+            row = session.get(MeetingRow, meeting_id)
+            if row is not None:
+                session.delete(row)
+        session.flush()
+        return tuple(sorted(written)), deleted
+
+    def _source_doc(self, row: DocumentRow) -> SourceDoc:
+        meeting, raw = from_json(row.parsed or {"kind": "andet"})
+        return SourceDoc(sha256=row.sha256, filename=row.filename, path=row.path, pages=row.pages,
+                         quality=quality([p.source for p in row.page_rows]), meeting=meeting, raw_texts=raw,
+                         text="\n".join(p.text for p in row.page_rows))
+
+    def _linked_group(self, session: Session, row: DocumentRow) -> str | None:
+        """The group of the meeting whose item attachments name this stand-alone document, if any."""
+        best: tuple[float, str] | None = None
+        for meeting_id, date, body, attachments in session.execute(
+                select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)):
+            for title in attachments or []:
+                score = bilag_match(title, row.filename, _head(row), _doc_date(row), date, body)
+                if score and (best is None or (score, meeting_id) > best):
+                    best = (score, meeting_id)
+        if best is None:
+            return self._copy_of(session, row)
+        return session.scalar(select(DocumentRow.group_key).where(DocumentRow.meeting_id == best[1],
+                                                                  DocumentRow.group_key.is_not(None)).limit(1))
+
+    def _copy_of(self, session: Session, row: DocumentRow) -> str | None:
+        """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
+        cover the OCR could not read, say)."""
+        mine = shingles("\n".join(p.text for p in row.page_rows))
+        for other in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
+                                                               DocumentRow.status == "ingested")
+                                     .order_by(DocumentRow.sha256)):
+            if is_copy_within(mine, shingles("\n".join(p.text for p in other.page_rows))):
+                return other.group_key
+        return None
+
+    def _write_standalone(self, session: Session, row: DocumentRow) -> str:
+        meeting_id = standalone_id(row.filename)
+        taken = session.scalar(select(DocumentRow.id).where(DocumentRow.meeting_id == meeting_id,
+                                                            DocumentRow.id != row.id).limit(1))
+        if taken is not None:
+            meeting_id = f"{meeting_id}-{row.sha256[:8]}"
+        existing = session.get(MeetingRow, meeting_id)
+        if existing is not None:
+            session.delete(existing)
             session.flush()
+        merged = standalone(meeting_id, self._source_doc(row))
+        row.meeting_id, row.role, row.item_number = meeting_id, "document", None
+        session.add(_meeting_row(merged, {row.sha256: row.id}))
+        session.flush()
+        return meeting_id
+
+    def _rebuild_group(self, session: Session, key: str) -> tuple[set[str], set[str]]:
+        rows = session.scalars(select(DocumentRow).where(DocumentRow.group_key == key,
+                                                         DocumentRow.status == "ingested")
+                               .options(selectinload(DocumentRow.page_rows))).all()
+        old_ids = {r.meeting_id for r in rows if r.meeting_id}
+        linked = session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_(None),
+                                                           DocumentRow.status == "ingested",
+                                                           DocumentRow.meeting_id.in_(old_ids))).all()
+        for meeting_id in sorted(old_ids):
+            existing = session.get(MeetingRow, meeting_id)
+            if existing is not None:
+                session.delete(existing)
+        session.flush()
+        docs = [self._source_doc(r) for r in rows]
+        adopted = self._adopt_items(session, key, docs)
+        for row in adopted:
+            if row.meeting_id:
+                old_ids.add(row.meeting_id)
+                existing = session.get(MeetingRow, row.meeting_id)
+                if existing is not None:
+                    session.delete(existing)
+            row.group_key = key
+        if adopted:
+            session.flush()
+            rows = [*rows, *adopted]
+            docs += [self._source_doc(r) for r in adopted]
+        if not docs:  # the meeting is gone; its bilag stand on their own again
+            freed = {self._write_standalone(session, cand) for cand in linked}
+            return freed, old_ids - freed
+        by_sha = {r.sha256: r for r in rows}
+        candidates = session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_(None),
+                                                               DocumentRow.status == "ingested")).all()
+        written: set[str] = set()
+        for meeting_id, group in split_by_start_time(key, docs).items():
+            merged = merge_meeting(meeting_id, group)
+            bilag = []
+            texts = [shingles(d.text) for d in group]
+            copies = []
+            for cand in candidates:
+                link = _best_link(merged, cand)
+                if link is not None:
+                    bilag.append((self._source_doc(cand), link or None))
+                    by_sha[cand.sha256] = cand
+                    continue
+                source = self._source_doc(cand)
+                if any(is_copy_within(shingles(source.text), t) for t in texts):
+                    copies.append(source)
+                    by_sha[cand.sha256] = cand
+            if bilag or copies:
+                merged = merge_meeting(meeting_id, group, bilag, copies)
+            for role in merged.sources:
+                doc_row = by_sha[role.sha256]
+                if doc_row.meeting_id and doc_row.meeting_id not in old_ids:
+                    old_ids.add(doc_row.meeting_id)  # a stand-alone record that now is a bilag of this meeting
+                doc_row.meeting_id, doc_row.role, doc_row.item_number = meeting_id, role.role, role.item_number
+            session.add(_meeting_row(merged, {s: r.id for s, r in by_sha.items()}))
+            written.add(meeting_id)
+        session.flush()
+        gone = old_ids - written
+        for cand in linked:  # a bilag no longer named by its meeting stands on its own again
+            if cand.meeting_id not in written:
+                gone.discard(self._write_standalone(session, cand))
+                written.add(cand.meeting_id)  # type: ignore[arg-type]
+        return written, gone
 
     # --- read -----------------------------------------------------------------------------
 
@@ -153,13 +397,23 @@ class Archive:
         with self.sessions() as session:
             return list(session.scalars(select(MeetingRow.id).order_by(MeetingRow.date, MeetingRow.id)))
 
-    def load(self, meeting_id: str) -> StoredMeeting | None:
-        with self.sessions() as session:
-            row = session.scalar(select(MeetingRow).where(MeetingRow.id == meeting_id).options(
-                selectinload(MeetingRow.items).selectinload(ItemRow.sections),
-                selectinload(MeetingRow.participants), selectinload(MeetingRow.document).selectinload(
-                    DocumentRow.page_rows)))
-            return None if row is None else _stored(row)
+    def load(self, meeting_id: str, session: Session | None = None) -> StoredMeeting | None:
+        if session is None:
+            with self.sessions() as own:
+                return self.load(meeting_id, own)
+        row = session.scalar(select(MeetingRow).where(MeetingRow.id == meeting_id).options(
+            selectinload(MeetingRow.items).selectinload(ItemRow.sections),
+            selectinload(MeetingRow.participants), selectinload(MeetingRow.document).selectinload(
+                DocumentRow.page_rows)))
+        if row is None:
+            return None
+        docs = session.scalars(select(DocumentRow).where(DocumentRow.meeting_id == meeting_id)).all()
+        stored = _stored(row, docs)
+        bilag = [s for s in stored.sources if s.role == "bilag"]
+        if not bilag:
+            return stored
+        by_sha = {d.sha256: d for d in docs}
+        return replace(stored, attachment_pages=tuple((s, _pages(by_sha[s.sha256].page_rows)) for s in bilag))
 
     def iter_meetings(self) -> Iterator[StoredMeeting]:
         for meeting_id in self.meeting_ids():
@@ -175,15 +429,12 @@ class Archive:
             return {(i, s): raw for i, s, raw in rows if raw}
 
     def pages_of(self, meeting_id: str) -> list[Page]:
-        with self.sessions() as session:
-            rows = session.scalars(select(PageRow).join(DocumentRow).join(MeetingRow)
-                                   .where(MeetingRow.id == meeting_id).order_by(PageRow.number))
-            return [Page(number=r.number, text=r.text, source=r.source, raw_text=r.raw_text,  # type: ignore[arg-type]
-                         repairs=r.repairs, words=tuple(tuple(w) for w in r.words or ())) for r in rows]
+        stored = self.load(meeting_id)
+        return list(stored.pages) if stored else []
 
     def meeting_id_of(self, sha256: str) -> str | None:
         with self.sessions() as session:
-            return session.scalar(select(MeetingRow.id).join(DocumentRow).where(DocumentRow.sha256 == sha256))
+            return session.scalar(select(DocumentRow.meeting_id).where(DocumentRow.sha256 == sha256))
 
     def stats(self) -> Stats:
         with self.sessions() as session:
@@ -211,24 +462,128 @@ class Archive:
                                    .options(selectinload(ItemRow.sections))).all()
             return [(m, i) for m, i in rows]
 
+    def meeting_rows(self, body: str | None = None, date_from: str | None = None, date_to: str | None = None
+                     ) -> list[tuple[MeetingRow, list[DocumentRow]]]:
+        """Meetings (oldest first) with their documents, filtered by body (substring) and date range."""
+        with self.sessions() as session:
+            stmt = select(MeetingRow).order_by(MeetingRow.date, MeetingRow.id)
+            if body:
+                stmt = stmt.where(func.lower(MeetingRow.body).contains(body.lower()))
+            if date_from:
+                stmt = stmt.where(MeetingRow.date >= date_from)
+            if date_to:
+                stmt = stmt.where(MeetingRow.date <= date_to)
+            meetings = session.scalars(stmt).all()
+            docs: dict[str, list[DocumentRow]] = {}
+            for doc in session.scalars(select(DocumentRow).where(DocumentRow.meeting_id.is_not(None))):
+                docs.setdefault(doc.meeting_id, []).append(doc)  # type: ignore[arg-type]
+            return [(m, _sorted_sources(docs.get(m.id, []))) for m in meetings]
 
-def _item_row(position: int, item: Item, section_raw: dict[tuple[int, int], str]) -> ItemRow:
+
+SAME_ITEM = 0.8  # title agreement for an item PDF filed under another body to join a meeting of its date
+
+
+class UnknownIdError(MoedearkivError):
+    exit_code = 1
+    hint = "list meeting ids with: moedearkiv meetings (documents: moedearkiv meetings --json, field sources)"
+
+
+_STOP = frozenset({"bilag", "notat", "referat", "dagsorden", "kommune", "udvalget", "forslag", "bilaget", "scanned"})
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in slug(text).split("-") if len(w) >= 5 and not w.isdigit() and w not in _STOP}
+
+
+def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meeting_date: str | None,
+                body: str | None = None) -> float:
+    """How well an item's attachment title names a stand-alone document (0 = not at all).
+
+    Half of the title's words (less the meeting body's own name) must be in the file name or the document's
+    first lines, one of them a long word; an attachment does not postdate its meeting and is at most two years
+    older."""
+    wanted = _tokens(title) - _tokens(body or "")
+    if not wanted:
+        return 0.0
+    found = wanted & (_tokens(Path(filename).stem) | _tokens(head))
+    if len(found) / len(wanted) < 0.5 or not any(len(w) >= 6 for w in found):
+        return 0.0
+    if doc_date and meeting_date:
+        if doc_date > meeting_date or int(meeting_date[:4]) - int(doc_date[:4]) > 2:
+            return 0.0
+    return len(found) / len(wanted)
+
+
+def _head(row: DocumentRow) -> str:
+    first = next((p for p in row.page_rows if p.number == 1), None)
+    return first.text[:400] if first else ""
+
+
+def _doc_date(row: DocumentRow) -> str | None:
+    date = (row.parsed or {}).get("date")
+    if date:
+        return date
+    match = _DATE.search(row.filename)
+    return match.group(0) if match else None
+
+
+def _best_link(merged: MergedMeeting, row: DocumentRow) -> str | None:
+    """The number of the item whose Bilag list names the document best; None when no attachment title does."""
+    best: tuple[float, str] | None = None
+    head, doc_date = _head(row), _doc_date(row)
+    for item in merged.items:
+        for title in item.item.attachments:
+            score = bilag_match(title, row.filename, head, doc_date, merged.meeting.date, merged.meeting.body)
+            if score and (best is None or score > best[0]):
+                best = (score, item.item.number)
+    return best[1] if best else None
+
+
+def _anchor(row: DocumentRow) -> tuple[str, object]:
+    return ("group", row.group_key) if row.group_key else ("doc", row.id)
+
+
+def _sorted_sources(docs: list[DocumentRow]) -> list[DocumentRow]:
+    order = {"referat": 0, "dagsorden": 1, "item": 2, "bilag": 3, "copy": 4, "document": 5}
+    return sorted(docs, key=lambda d: (order.get(d.role or "", 9), d.item_number or "", d.filename, d.sha256))
+
+
+def _meeting_row(merged: MergedMeeting, doc_ids: dict[str, int]) -> MeetingRow:
+    m = merged.meeting
+    return MeetingRow(
+        id=merged.meeting_id, document_id=doc_ids.get(merged.primary or ""), kind=m.kind, body=m.body, date=m.date,
+        start_time=m.start_time, location=m.location, municipality=merged.municipality,
+        toc=[{"number": t.number, "title": t.title, "page": t.page} for t in m.toc],
+        tables=[{"page": t.page, "rows": [list(r) for r in t.rows]} for t in m.tables],
+        items=[_item_row(i, item) for i, item in enumerate(merged.items)],
+        participants=[ParticipantRow(position=i, name=p.name, party=p.party, municipality=p.municipality,
+                                     status=p.status, substitute_for=p.substitute_for, role=p.role)
+                      for i, p in enumerate(m.participants)],
+    )
+
+
+def _item_row(position: int, merged: MergedItem) -> ItemRow:
+    item = merged.item
     return ItemRow(
         position=position, number=item.number, heading=item.heading, title=item.title,
         case_number=item.case_number, case_initials=item.case_initials, closed=item.closed,
         page_start=item.page_start, page_end=item.page_end, attachments=list(item.attachments),
         tables=[{"page": t.page, "rows": [list(r) for r in t.rows]} for t in item.tables],
-        sections=[SectionRow(position=j, name=s.name, heading=s.heading, text=s.text,
-                             raw_text=section_raw.get((position, j), ""), page_start=s.page_start,
-                             page_end=s.page_end) for j, s in enumerate(item.sections)],
+        sources=list(merged.sources),
+        sections=[SectionRow(position=j, name=s.section.name, heading=s.section.heading, text=s.section.text,
+                             raw_text=s.raw_text, page_start=s.section.page_start, page_end=s.section.page_end,
+                             decided_on=s.decided_on, decided_by=s.decided_by, source=s.source)
+                  for j, s in enumerate(merged.sections)],
     )
 
 
-def _tables(rows: list) -> tuple[Table, ...]:
-    return tuple(Table(page=t["page"], rows=tuple(tuple(r) for r in t["rows"])) for t in rows or [])
+def _pages(rows: list[PageRow]) -> tuple[Page, ...]:
+    return tuple(Page(number=p.number, text=p.text, source=p.source, raw_text=p.raw_text,  # type: ignore[arg-type]
+                      repairs=p.repairs, words=tuple(tuple(w) for w in p.words or ())) for p in rows)
 
 
-def _stored(row: MeetingRow) -> StoredMeeting:
+def _stored(row: MeetingRow, docs: list[DocumentRow]) -> StoredMeeting:
     meeting = Meeting(
         kind=row.kind, body=row.body, date=row.date, start_time=row.start_time, location=row.location,  # type: ignore[arg-type]
         participants=tuple(Participant(name=p.name, party=p.party, municipality=p.municipality,
@@ -238,15 +593,24 @@ def _stored(row: MeetingRow) -> StoredMeeting:
         items=tuple(Item(
             number=i.number, title=i.title, heading=i.heading, case_number=i.case_number,
             case_initials=i.case_initials, closed=i.closed, page_start=i.page_start, page_end=i.page_end,
-            attachments=tuple(i.attachments or []), tables=_tables(i.tables),
+            attachments=tuple(i.attachments or []), tables=tables_of(i.tables),
             sections=tuple(Section(name=s.name, text=s.text, page_start=s.page_start, page_end=s.page_end,
                                    heading=s.heading) for s in i.sections),
         ) for i in row.items),
-        tables=_tables(row.tables),
+        tables=tables_of(row.tables),
     )
-    pages = row.document.page_rows
-    source = SourceInfo(filename=row.document.filename, sha256=row.document.sha256, pages=row.document.pages,
-                        ocr_pages=tuple(p.number for p in pages if p.source == "ocr"),
-                        repaired_words=sum(p.repairs for p in pages))
-    return StoredMeeting(meeting_id=row.id, meeting=meeting, source=source)
-
+    meta = {(i, j): SectionMeta(source=s.source, decided_on=s.decided_on, decided_by=s.decided_by,
+                                raw_text=s.raw_text or "")
+            for i, item in enumerate(row.items) for j, s in enumerate(item.sections)}
+    primary = row.document
+    page_rows = primary.page_rows if primary is not None else []
+    source = SourceInfo(filename=primary.filename if primary else row.id,
+                        sha256=primary.sha256 if primary else "0" * 64, pages=primary.pages if primary else 0,
+                        ocr_pages=tuple(p.number for p in page_rows if p.source == "ocr"),
+                        repaired_words=sum(p.repairs for p in page_rows))
+    roles = tuple(SourceRole(sha256=d.sha256, filename=d.filename, path=d.path, pages=d.pages, role=d.role or "copy",
+                             item_number=d.item_number) for d in _sorted_sources(list(docs)))
+    pages = () if meeting.items else _pages(page_rows)
+    return StoredMeeting(meeting_id=row.id, meeting=meeting, source=source, municipality=row.municipality,
+                         sources=roles, section_meta=meta, pages=pages,
+                         item_sources=tuple(tuple(i.sources or []) for i in row.items))

@@ -29,7 +29,13 @@ class DocumentRow(Base):
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     page_rows: Mapped[list[PageRow]] = relationship(back_populates="document", cascade="all, delete-orphan",
                                                     order_by="PageRow.number")
-    meeting: Mapped[MeetingRow | None] = relationship(back_populates="document", cascade="all, delete-orphan")
+    # One meeting, one record: the document's own parse (JSON, as in the export) is kept, and the meeting it belongs
+    # to is rebuilt from all its documents' parses whenever one is added or removed (storage/assemble.py).
+    parsed: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    group_key: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)  # slug of body + date
+    meeting_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    role: Mapped[str | None] = mapped_column(String(16), nullable=True)  # dagsorden|referat|item|copy|bilag|document
+    item_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class PageRow(Base):
@@ -50,15 +56,18 @@ class PageRow(Base):
 class MeetingRow(Base):
     __tablename__ = "meetings"
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    # the primary document: the one whose text the export shows
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), nullable=True,
+                                                    index=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
     body: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
     date: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     start_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
     location: Mapped[str | None] = mapped_column(Text, nullable=True)
+    municipality: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     toc: Mapped[list] = mapped_column(JSON, default=list)
     tables: Mapped[list] = mapped_column(JSON, default=list)  # tables outside items: [{"page", "rows"}]
-    document: Mapped[DocumentRow] = relationship(back_populates="meeting")
+    document: Mapped[DocumentRow | None] = relationship()
     items: Mapped[list[ItemRow]] = relationship(back_populates="meeting", cascade="all, delete-orphan",
                                                 order_by="ItemRow.position")
     participants: Mapped[list[ParticipantRow]] = relationship(cascade="all, delete-orphan",
@@ -80,6 +89,7 @@ class ItemRow(Base):
     page_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     tables: Mapped[list] = mapped_column(JSON, default=list)
+    sources: Mapped[list] = mapped_column(JSON, default=list)  # sha256 of every document that holds the item
     meeting: Mapped[MeetingRow] = relationship(back_populates="items")
     sections: Mapped[list[SectionRow]] = relationship(cascade="all, delete-orphan", order_by="SectionRow.position")
 
@@ -95,6 +105,9 @@ class SectionRow(Base):
     raw_text: Mapped[str] = mapped_column(Text, default="")
     page_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
     page_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    decided_on: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)  # Beslutning only
+    decided_by: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    source: Mapped[str | None] = mapped_column(String(64), nullable=True)  # sha256 of the text's document
 
 
 class ParticipantRow(Base):

@@ -137,7 +137,7 @@ def test_show_and_case_read_the_archive(home: Path) -> None:
     shown = run(home, "show", meeting_id)
     assert shown.returncode == 0 and meeting_id in shown.stdout
     case = json.loads(run(home, "case", "SAG-2026-00802", "--json").stdout)
-    assert len(case["items"]) >= 10 and all(i["date"] == "2026-06-16" for i in case["items"])
+    assert len(case["entries"]) >= 10 and all(i["date"] == "2026-06-16" for i in case["entries"])
 
 
 def test_unknown_meeting_is_a_clear_error(home: Path) -> None:

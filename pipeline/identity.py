@@ -1,0 +1,90 @@
+"""Which meeting a document belongs to, and how alike two documents' texts are.
+
+A meeting is its body and date; two documents of one meeting are copies when one's words are nearly all
+in the other's (a scan, a re-export or a rewritten file of the same text: bytes differ, words don't).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from parsers.lexicon import municipality_names
+
+COPY_CONTAINMENT = 0.8  # share of the smaller document's distinct words found in the larger one
+PIECE_CONTAINMENT = 0.7  # share of a stand-alone document's word pairs found in a meeting's document
+_WORD = re.compile(r"[^\W\d_]{3,}")
+QUALITY = {"text": 0, "ocr": 1, "repaired": 2}  # born-digital over OCR over repaired
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+                                 .replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa"))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def group_key(body: str | None, date: str | None) -> str | None:
+    """'kkr-hovedstaden-2025-10-24'; None where the body or the date is unknown (a stand-alone document)."""
+    if not body or not date:
+        return None
+    return slug(f"{body} {date}")[:150] or None
+
+
+def standalone_id(filename: str) -> str:
+    return slug(Path(filename).stem)[:150] or "document"
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def containment(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def shingles(text: str) -> frozenset[str]:
+    """Pairs of consecutive words: shared vocabulary is not enough to make two documents one text."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    return frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+def is_copy_within(part: frozenset[str], whole: frozenset[str]) -> bool:
+    """`part` (word pairs) is (a piece of) a copy of `whole`: most of its word pairs are there, and it is not the
+    larger one. OCR errors break some pairs, so the bar is lower than for words."""
+    if len(part) < 20 or len(part) > 1.1 * len(whole):
+        return False
+    return len(part & whole) / len(part) >= PIECE_CONTAINMENT
+
+
+def quality(page_sources: list[str]) -> int:
+    """A document's text is as good as its worst page: 0 born-digital, 1 OCR, 2 repaired."""
+    return max((QUALITY.get(s, 1) for s in page_sources), default=0)
+
+
+def title_match(a: str, b: str) -> float:
+    """Share of the shorter title's words found in the other (item titles of two documents of one meeting)."""
+    return containment(words(a), words(b))
+
+
+@cache
+def _municipality_pattern() -> re.Pattern[str]:
+    names = sorted(municipality_names(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\s+Kommune\b")
+
+
+def municipality_of_body(body: str) -> str | None:
+    """'Aarhus Byråd' -> 'Aarhus Kommune': a body named after its municipality."""
+    for name in sorted(municipality_names(), key=len, reverse=True):
+        if body == name or body.startswith(name + " "):
+            return f"{name} Kommune"
+    return None
+
+
+def municipality_in(text: str) -> str | None:
+    """'Ballerup Kommune' where the text names one of the 98 municipalities as '<name> Kommune'."""
+    match = _municipality_pattern().search(text)
+    return f"{match.group(1)} Kommune" if match else None
