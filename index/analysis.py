@@ -35,6 +35,7 @@ _DANISH_LETTERS = frozenset("æøåäö")
 _OLD_SPELLING_RE = re.compile("aa|ae|oe")
 _MODERN = {"aa": "å", "ae": "æ", "oe": "ø"}
 IDENT_RE = re.compile(r"[^\W_]+(?:[/.\-][^\W_]+)+", re.UNICODE)
+_MAYBE_IDENTIFIER = re.compile(r"\d[/.\-][^\W_]|[^\W_][/.\-]\d")  # a digit next to a joining `/`, `-` or `.`
 
 STOP_WORDS: frozenset[str] = frozenset(stopwords_for_language("da"))
 _snowball = stemmer_for_language("da")
@@ -99,11 +100,16 @@ def index_terms(text: str) -> list[tuple[int, tuple[str, ...]]]:
 
     Stop words are dropped and positions renumbered; an identifier's whole key joins its first part.
     """
-    starts = {m.start(): key for m in IDENT_RE.finditer(text) if (key := identifier_key(m.group()))}
+    lowered = text.lower()
     out: list[tuple[int, tuple[str, ...]]] = []
-    for match in WORD_RE.finditer(text):
-        word = match.group().lower()
-        whole = starts.get(match.start())
+    if not _MAYBE_IDENTIFIER.search(lowered):  # most texts: no word offsets needed
+        words = [w for w in WORD_RE.findall(lowered) if w not in STOP_WORDS]
+        return list(enumerate(map(word_keys, words)))
+    matches = list(WORD_RE.finditer(lowered))
+    wholes = _identifiers(lowered, matches)
+    for i, match in enumerate(matches):
+        word = match.group()
+        whole = wholes.get(i)
         if word in STOP_WORDS:
             if whole:
                 out.append((len(out), (whole,)))
@@ -111,6 +117,23 @@ def index_terms(text: str) -> list[tuple[int, tuple[str, ...]]]:
         keys = word_keys(word)
         out.append((len(out), (*keys, whole) if whole else keys))
     return out
+
+
+def _identifiers(text: str, matches: list[re.Match[str]]) -> dict[int, str]:
+    """Index of the first word of each identifier (words joined by single `/`, `-` or `.`) -> its whole key.
+
+    One pass over the word matches: much cheaper than a second regex scan of the text."""
+    found: dict[int, str] = {}
+    first = 0
+    for i in range(1, len(matches) + 1):
+        joined = i < len(matches) and matches[i].start() == matches[i - 1].end() + 1 and \
+            text[matches[i - 1].end()] in "/-."
+        if joined:
+            continue
+        if i - first > 1 and (key := identifier_key(text[matches[first].start():matches[i - 1].end()])):
+            found[first] = key
+        first = i
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,13 @@ and a change to analysis.py reaches both at once. Tantivy only stores, matches a
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import tantivy
 
 from index.analysis import damaged_words, identifier_key, index_terms
 from index.documents import SectionDoc
-from index.records import item_key, record_key
+from index.records import item_key
 from index.schema import normalize_case_number
 
 TANTIVY_SCHEMA_VERSION = 3  # 3: one record per (meeting, item, section); old spellings, identifiers, closed, ...
@@ -32,7 +33,7 @@ def register_analyzers(ix: tantivy.Index) -> None:
 def build_schema() -> tantivy.Schema:
     """Same fields as the Whoosh schema (index/schema.py), plus an item hash for per-item collapse."""
     sb = tantivy.SchemaBuilder()
-    for name in ("key", "meeting_id", "date", "item_number", "case_number", "item_id", "decided_on", "decided_by",
+    for name in ("meeting_id", "date", "item_number", "case_number", "item_id", "decided_on", "decided_by",
                  "source", "also_in"):
         sb.add_text_field(name, stored=True, tokenizer_name="raw")
     for name in ("kind", "body", "section", "municipality", "closed"):  # facets: exact values in a fast field
@@ -58,6 +59,12 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+@lru_cache(maxsize=4096)
+def analyzed_name(text: str) -> tantivy.PreTokenizedString:
+    """analyzed() of a body, municipality or item title: the same few values recur on every section."""
+    return analyzed(text)
+
+
 def analyzed(text: str) -> tantivy.PreTokenizedString:
     """analysis.py's index terms of `text` with their positions (the alias shares its word's position)."""
     tokens = [tantivy.Token(key, position, 0, 0) for position, keys in index_terms(text) for key in keys]
@@ -78,7 +85,6 @@ def date_num(iso: str | None) -> int | None:
 
 def to_document(doc: SectionDoc) -> tantivy.Document:
     out = tantivy.Document()
-    out.add_text("key", record_key(doc))
     out.add_text("meeting_id", doc.meeting_id)
     out.add_integer("position", doc.position)
     out.add_unsigned("item_hash", item_hash(doc))
@@ -90,7 +96,7 @@ def to_document(doc: SectionDoc) -> tantivy.Document:
         out.add_text("also_in", source)
     if doc.municipality:
         out.add_text("municipality", doc.municipality)
-        out.add_pre_tokenized_text("municipality_words", analyzed(doc.municipality))
+        out.add_pre_tokenized_text("municipality_words", analyzed_name(doc.municipality))
     if doc.case_number and (whole := identifier_key(doc.case_number)):
         out.add_text("ids", whole)
     out.add_text("kind", doc.kind)
@@ -109,11 +115,11 @@ def to_document(doc: SectionDoc) -> tantivy.Document:
         out.add_unsigned("decided_num", decided)
     if doc.body:
         out.add_text("body", doc.body)
-        out.add_pre_tokenized_text("body_words", analyzed(doc.body))
+        out.add_pre_tokenized_text("body_words", analyzed_name(doc.body))
     if doc.item_number:
         out.add_text("item_number", doc.item_number)
     if doc.item_title:
-        out.add_pre_tokenized_text("title", analyzed(doc.item_title))
+        out.add_pre_tokenized_text("title", analyzed_name(doc.item_title))
         out.add_bytes("item_title", doc.item_title.encode("utf-8"))
     if doc.case_number:
         out.add_text("case_number", normalize_case_number(doc.case_number))
