@@ -127,39 +127,44 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or after this date.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Meetings on or before this date.")
 @click.option("--case", "case_number", help="Only items with this case number.")
+@click.option("--closed", "closed", flag_value=True, default=None, help="Only closed items (lukkede punkter).")
+@click.option("--municipality", help="Only meetings of this municipality (ballerup matches Ballerup Kommune).")
+@click.option("--sort", default="relevance", show_default=True, type=click.Choice(["relevance", "date", "-date"]),
+              help="Best first, oldest first or newest first.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many hits.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--per-item", is_flag=True, help="One hit per item (its best section).")
 @click.option("--json", "as_json", is_flag=True)
 @_home_option
 @click.pass_context
 def search(ctx: click.Context, query: str, section: str | None, kind: str | None, body: str | None, date_from,  # noqa: ANN001
-           date_to, case_number: str | None, limit: int, per_item: bool, as_json: bool) -> None:
-    """Full-text search over the sections of all meetings (Danish stemming; AND, OR, NOT, "phrases")."""
-    from index import QuerySyntaxError, SearchFilters
+           date_to, case_number: str | None, closed: bool | None, municipality: str | None, sort: str, offset: int,
+           limit: int, per_item: bool, as_json: bool) -> None:
+    """Full-text search over the sections of all meetings (Danish stemming; AND, OR, NOT, "phrases").
 
-    filters = SearchFilters(section=section, kind=kind, body=body, case_number=case_number,
+    With --section Beslutning, --from/--to bound the decision date."""
+    from index import QuerySyntaxError, SearchFilters
+    from index.output import hit_lines
+
+    filters = SearchFilters(section=section, kind=kind, body=body, case_number=case_number, closed=closed,
+                            municipality=municipality,
                             date_from=date_from.date().isoformat() if date_from else None,
                             date_to=date_to.date().isoformat() if date_to else None)
     try:
-        result = _services(ctx).index.search(query, filters, limit=limit, per_item=per_item)
+        result = _services(ctx).index.search(query, filters, limit=limit, per_item=per_item, sort=sort,
+                                             offset=offset)
     except QuerySyntaxError as err:
         raise UsageError(f"bad query {query!r}: {err}") from err
     if as_json:
-        _dump({"query": result.query, "total": result.total, "facets": result.facets,
-               "hits": [_hit_json(h) for h in result.hits]})
+        _dump(result.as_json())
         return
     click.echo(f"{result.total} hits for {query!r}")
-    for rank, hit in enumerate(result.hits, start=1):
-        where = f"p. {hit.page}" if hit.page else ""
-        item = f"{hit.item_number or ''} {hit.item_title or ''}".strip()
-        click.echo(f"{rank:3}. {hit.meeting_id}  {item}  [{hit.section}] {where}")
-        click.echo(f"     {hit.snippet}")
+    for line in hit_lines(result):
+        click.echo(line)
 
 
 def _hit_json(hit) -> dict:  # noqa: ANN001
-    return {"meeting_id": hit.meeting_id, "date": hit.date, "kind": hit.kind, "body": hit.body,
-            "item_number": hit.item_number, "item_title": hit.item_title, "section": hit.section,
-            "page": hit.page, "score": round(hit.score, 4), "snippet": hit.snippet}
+    return hit.as_json()
 
 
 @main.command()

@@ -8,7 +8,9 @@ Sections are made by shuffling real paragraphs of the seed texts (fixed random s
 of varying ids, dates, bodies and kinds; one in ten gets an OCR-damaged raw text. Reports the bulk build
 rate (sections/s), the time to add one meeting to the built index, and query latency p50/p95 over a fixed
 mix of single words, AND queries, phrases and filtered queries (targets: build >= 2,000 sections/s,
-p95 <= 50 ms). With `--engine both` each engine builds its own index from the same sections in turn.
+p95 <= 50 ms), and a `meeting` category for the one-meeting-one-record features (a case number typed bare,
+closed and municipality filters, decision dates, sorting by date, an offset, per item). With `--engine both`
+each engine builds its own index from the same sections in turn.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,6 +36,7 @@ BODIES = ("KKR Hovedstaden", "KKR Sjælland", "Økonomiudvalget", "Børne- og Sk
           "Social- og Sundhedsudvalget", "Kommunalbestyrelsen", "Kultur- og Fritidsudvalget")
 SECTIONS = ("Baggrund", "Indstilling", "Sagsfremstilling", "Beslutning", "Bilag", "Resumé")
 KINDS = ("dagsorden", "referat", "referat", "bilag")
+MUNICIPALITIES = ("Ballerup Kommune", "Syddjurs Kommune", "Aarhus Kommune", "Odder Kommune")
 ITEM_RE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.?\s+([A-ZÆØÅ][^\t]{10,100})$")
 WORD_RE = re.compile(r"[^\W\d_]{4,}")
 OCR_DAMAGE = str.maketrans({"ø": "g", "æ": "ae", "å": "a", "Ø": "@", "Æ": "Ae", "Å": "A"})
@@ -68,10 +71,12 @@ def synthetic_docs(material: Material, n_sections: int, rng: random.Random) -> I
         date = f"{rng.randint(2008, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if dated else None
         meeting_id = f"m{meeting_no:06d}-{rng.getrandbits(24):06x}"
         kind = rng.choice(KINDS)
+        municipality = None if body.startswith("KKR") else rng.choice(MUNICIPALITIES)
         docs: list[SectionDoc] = []
         for item_no in range(1, rng.randint(4, 20) + 1):
             title = rng.choice(material.titles)
             case = f"SAG-{(date or '2020')[:4]}-{rng.randint(1, 99999):05d}"
+            closed = rng.random() < 0.05
             for section in rng.sample(SECTIONS, rng.randint(1, 4)):
                 if made >= n_sections:
                     break
@@ -80,7 +85,9 @@ def synthetic_docs(material: Material, n_sections: int, rng: random.Random) -> I
                 docs.append(SectionDoc(meeting_id=meeting_id, date=date, kind=kind, body=body,
                                        item_number=str(item_no), item_title=title, case_number=case,
                                        section=section, position=len(docs), page=rng.randint(1, 60),
-                                       text=text, raw_text=raw))
+                                       text=text, raw_text=raw, item_id=f"{meeting_id}/{item_no}",
+                                       municipality=municipality, closed=closed,
+                                       decided_on=date if section == "Beslutning" else None))
                 made += 1
         if docs:
             yield docs
@@ -91,6 +98,7 @@ class BenchQuery:
     category: str
     text: str
     filters: SearchFilters
+    options: dict[str, object] = field(default_factory=dict)  # sort, offset, per_item
 
 
 def query_mix(material: Material, rng: random.Random, per_category: int) -> list[BenchQuery]:
@@ -115,6 +123,17 @@ def query_mix(material: Material, rng: random.Random, per_category: int) -> list
                    SearchFilters(date_from=f"{year}-01-01", date_to=f"{year}-12-31"),
                    SearchFilters(kind="referat", section="Beslutning"))[i % 4]
         queries.append(BenchQuery("filtered", rng.choice(fixed + words[:: max(1, len(words) // 50)]), filters))
+    for i in range(per_category):
+        word = rng.choice(fixed)
+        year = rng.randint(2008, 2026)
+        queries.append((
+            BenchQuery("meeting", f"SAG-{year}-{rng.randint(1, 99999):05d}", SearchFilters()),
+            BenchQuery("meeting", word, SearchFilters(closed=True)),
+            BenchQuery("meeting", f"{word} municipality:ballerup", SearchFilters()),
+            BenchQuery("meeting", word, SearchFilters(section="Beslutning", date_from=f"{year}-01-01")),
+            BenchQuery("meeting", word, SearchFilters(), {"sort": "-date", "offset": 10}),
+            BenchQuery("meeting", word, SearchFilters(), {"per_item": True}),
+        )[i % 6])
     return queries
 
 
@@ -154,7 +173,7 @@ def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extr
         timings: dict[str, list[float]] = {}
         for query in queries:
             start = time.perf_counter()
-            ix.search(query.text, query.filters, limit=10)
+            ix.search(query.text, query.filters, limit=10, **query.options)  # type: ignore[arg-type]
             timings.setdefault(query.category, []).append((time.perf_counter() - start) * 1000)
     finally:
         ix.close()

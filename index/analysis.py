@@ -9,6 +9,15 @@ a long word's `-ede` is cut and the doubled consonant undone, so all forms of a 
 æ ø å are kept. Each word that has one also gets an *alias* at the same position, stemmed from its ASCII
 transliteration (æ->ae, ø->oe, å->aa), so a query typed as `laerepladser` finds `lærepladser` while
 `lærepladser` still matches itself exactly. Phrases keep working because the alias shares the position.
+
+Old spellings meet modern ones the other way round too (Lucene's ScandinavianNormalization idea): a word
+with `aa`, `ae` or `oe` also gets the stem of its modern form (aa->å, ae->æ, oe->ø) as an extra key, so
+`Sogneraad` in a 1900s text is found by `sogneråd` and `Aarhus` by `Århus`. å is never folded to a:
+`år` and `ar` stay apart.
+
+Identifiers (case numbers `12/27845`, `SAG-2025-03121`, `01.02.05-G01-93-16`: letters and digits joined by
+`/`, `-` or `.`, with at least one digit) are indexed whole, lowercased, as an extra key at the position of
+their first part, besides their parts; a query word that is an identifier matches that whole key.
 """
 from __future__ import annotations
 
@@ -23,6 +32,10 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe"})
 _DANISH_LETTERS = frozenset("æøåäö")
+_OLD_SPELLING_RE = re.compile("aa|ae|oe")
+_MODERN = {"aa": "å", "ae": "æ", "oe": "ø"}
+IDENT_RE = re.compile(r"[^\W_]+(?:[/.\-][^\W_]+)+", re.UNICODE)
+_MAYBE_IDENTIFIER = re.compile(r"\d[/.\-][^\W_]|[^\W_][/.\-]\d")  # a digit next to a joining `/`, `-` or `.`
 
 STOP_WORDS: frozenset[str] = frozenset(stopwords_for_language("da"))
 _snowball = stemmer_for_language("da")
@@ -35,6 +48,19 @@ def fold(word: str) -> str:
 
 def has_danish_letter(word: str) -> bool:
     return any(ch in _DANISH_LETTERS for ch in word)
+
+
+def modernize(word: str) -> str:
+    """Old Danish spelling to the modern letters (`sogneraad` -> `sogneråd`); the extra form of a word."""
+    return _OLD_SPELLING_RE.sub(lambda m: _MODERN[m.group()], word)
+
+
+def identifier_key(text: str) -> str | None:
+    """The whole-token key of an identifier (`SAG-2025-03121` -> `sag-2025-03121`), None if `text` is not one."""
+    value = "".join(text.split()).lower()
+    if IDENT_RE.fullmatch(value) and any(ch.isdigit() for ch in value):
+        return value
+    return None
 
 
 PAST_TENSE_MIN_STEM = 4
@@ -58,12 +84,56 @@ def _undouble(stemmed: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def word_keys(word: str) -> tuple[str, ...]:
-    """Index terms of one lowercased word: its stem, plus the stem of its transliteration if different."""
+    """Index terms of one lowercased word: its stem, plus the stems of its transliteration (æ->ae) and of its
+    modern spelling (aa->å) where they differ."""
     primary = stem(word)
-    if not has_danish_letter(word):
-        return (primary,)
-    alias = stem(fold(word))
-    return (primary,) if alias == primary else (primary, alias)
+    keys = [primary]
+    if has_danish_letter(word):
+        keys.append(stem(fold(word)))
+    if _OLD_SPELLING_RE.search(word):
+        keys.append(stem(modernize(word)))
+    return tuple(dict.fromkeys(keys))
+
+
+def index_terms(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    """(position, keys) of every indexed word of `text`, the one tokenization both engines index.
+
+    Stop words are dropped and positions renumbered; an identifier's whole key joins its first part.
+    """
+    lowered = text.lower()
+    out: list[tuple[int, tuple[str, ...]]] = []
+    if not _MAYBE_IDENTIFIER.search(lowered):  # most texts: no word offsets needed
+        words = [w for w in WORD_RE.findall(lowered) if w not in STOP_WORDS]
+        return list(enumerate(map(word_keys, words)))
+    matches = list(WORD_RE.finditer(lowered))
+    wholes = _identifiers(lowered, matches)
+    for i, match in enumerate(matches):
+        word = match.group()
+        whole = wholes.get(i)
+        if word in STOP_WORDS:
+            if whole:
+                out.append((len(out), (whole,)))
+            continue
+        keys = word_keys(word)
+        out.append((len(out), (*keys, whole) if whole else keys))
+    return out
+
+
+def _identifiers(text: str, matches: list[re.Match[str]]) -> dict[int, str]:
+    """Index of the first word of each identifier (words joined by single `/`, `-` or `.`) -> its whole key.
+
+    One pass over the word matches: much cheaper than a second regex scan of the text."""
+    found: dict[int, str] = {}
+    first = 0
+    for i in range(1, len(matches) + 1):
+        joined = i < len(matches) and matches[i].start() == matches[i - 1].end() + 1 and \
+            text[matches[i - 1].end()] in "/-."
+        if joined:
+            continue
+        if i - first > 1 and (key := identifier_key(text[matches[first].start():matches[i - 1].end()])):
+            found[first] = key
+        first = i
+    return found
 
 
 @dataclass(frozen=True, slots=True)

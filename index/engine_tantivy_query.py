@@ -13,7 +13,7 @@ import tantivy
 from tantivy import FieldType, Occur
 from tantivy import Query as TQ
 
-from index.analysis import analyze, fold, prefix_forms
+from index.analysis import analyze, fold, identifier_key, prefix_forms
 from index.model import SearchFilters
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
 from index.schema import normalize_case_number
@@ -22,6 +22,7 @@ TITLE_BOOST = 3.0
 RAW_BOOST = 0.3
 PROXIMITY_BOOST = 1.5
 PROXIMITY_SLOP = 2
+IDENT_BOOST = TITLE_BOOST  # as index/whoosh_query.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +49,8 @@ class QueryBuilder:
         limits = restrictions(filters)
         parts: list[TQ] = [self._filter(f) for f in limits.filters]
         if limits.date_low is not None or limits.date_high is not None:
-            parts.append(TQ.range_query(self.schema, "date_num", FieldType.Unsigned, limits.date_low,
-                                        limits.date_high))
+            parts.append(TQ.range_query(self.schema, limits.date_field, FieldType.Unsigned,
+                                        limits.date_low, limits.date_high))
         return [TQ.const_score_query(p, 0.0) for p in parts]
 
     def _and(self, node: And) -> TQ:
@@ -64,7 +65,13 @@ class QueryBuilder:
 
     def _word(self, node: Word) -> TQ:
         make = self._prefix if node.prefix else self._term
-        return _any([make(field, node.text, boost) for field, boost in _fields(node.field)])
+        parts = [make(field, node.text, boost) for field, boost in _fields(node.field)]
+        whole = None if node.prefix else identifier_key(node.text)
+        if whole:  # the identifier as one token, in the text and as the item's case number
+            parts += [_boost(self._t(field, whole), boost) for field, boost in _fields(node.field) if field != "raw"]
+            if node.field is None:
+                parts.append(_boost(self._t("ids", whole), IDENT_BOOST))
+        return _any(parts)
 
     def _term(self, field: str, word: str, boost: float) -> TQ:
         low = word.lower()
@@ -109,8 +116,11 @@ class QueryBuilder:
             return self._t("case_number", normalize_case_number(value))
         if node.field == "year":
             return self._t("year", value)
+        if node.field == "closed":
+            return self._t("closed", value)
+        name = "municipality" if node.field == "municipality" else "body"
         stems = analyze(value)
-        return _all([self._t("body_words", s) for s in stems]) if stems else self._t("body", value)
+        return _all([self._t(f"{name}_words", s) for s in stems]) if stems else self._t(name, value)
 
     def _t(self, field: str, value: str) -> TQ:
         return TQ.term_query(self.schema, field, value)

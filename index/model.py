@@ -8,7 +8,9 @@ SNIPPET_MARK_OPEN = "[["
 SNIPPET_MARK_CLOSE = "]]"
 """Matched words in `Hit.snippet` are wrapped as `[[word]]` (plain text, safe for terminals and JSON)."""
 
-FACET_FIELDS: tuple[str, ...] = ("kind", "body", "year", "section")
+FACET_FIELDS: tuple[str, ...] = ("kind", "body", "year", "section", "municipality", "closed")
+SORTS: tuple[str, ...] = ("relevance", "date", "-date")
+"""`date` oldest first, `-date` newest first (undated records last in both); hits sorted by date score 0."""
 
 
 class QuerySyntaxError(ValueError):
@@ -21,7 +23,8 @@ class SearchFilters:
 
     `body` matches when all its words occur in the body name (`hovedstaden` matches `KKR Hovedstaden`).
     Dates are ISO strings or `date`s, both ends inclusive; sections without a date are left out when a
-    date bound is given.
+    date bound is given. With `section` Beslutning the dates bound the decision date (`decided_on`, else the
+    meeting's date). `closed` True keeps closed items only, False open ones; `municipality` matches like `body`.
     """
 
     section: str | None = None
@@ -30,6 +33,8 @@ class SearchFilters:
     date_from: date | str | None = None
     date_to: date | str | None = None
     case_number: str | None = None
+    closed: bool | None = None
+    municipality: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,21 @@ class Hit:
     snippet: str
     case_number: str | None = None
     position: int = 0
+    item_id: str | None = None
+    municipality: str | None = None
+    closed: bool = False
+    decided_on: str | None = None
+    decided_by: str | None = None
+    also_in: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """The `search --json` hit: the contract's keys first, then the ones added since."""
+        return {"meeting_id": self.meeting_id, "date": self.date, "kind": self.kind, "body": self.body,
+                "item_number": self.item_number, "item_title": self.item_title, "section": self.section,
+                "page": self.page, "score": round(self.score, 4), "snippet": self.snippet,
+                "item_id": self.item_id, "case_number": self.case_number, "municipality": self.municipality,
+                "closed": self.closed, "decided_on": self.decided_on, "decided_by": self.decided_by,
+                "also_in": list(self.also_in)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +79,9 @@ class SearchResult:
     total: int
     hits: tuple[Hit, ...]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    offset: int = 0
+    sort: str = "relevance"
+
+    def as_json(self) -> dict[str, object]:
+        return {"query": self.query, "total": self.total, "offset": self.offset, "sort": self.sort,
+                "facets": self.facets, "hits": [h.as_json() for h in self.hits]}

@@ -8,6 +8,8 @@
     (a OR b) c                  grouping
     title:budget text:.. raw:.. search one field only
     section:Beslutning kind:referat body:hovedstaden case:SAG-2025-1 year:2025   filters
+    closed:ja municipality:ballerup                                               filters
+    12/27845, SAG-2025-03121    a case number typed bare finds the item (whole-token match)
 
 Operators are upper case; lower-case `and`/`or`/`not` are ordinary words. Anything malformed raises
 QuerySyntaxError with a message meant for the person who typed it.
@@ -19,10 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.analysis import analyze
-from index.model import QuerySyntaxError, SearchFilters
+from index.model import SORTS, QuerySyntaxError, SearchFilters
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "text", "raw")
-FILTER_FIELDS: tuple[str, ...] = ("section", "kind", "body", "case", "year")
+FILTER_FIELDS: tuple[str, ...] = ("section", "kind", "body", "case", "year", "closed", "municipality")
+CLOSED_VALUES: dict[str, bool] = {"ja": True, "true": True, "yes": True, "nej": False, "false": False, "no": False}
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 
 
@@ -192,6 +195,8 @@ def _word(tok: _Tok) -> Node:
             return Phrase(value, name)
     if not value.strip():
         raise QuerySyntaxError(f"Field '{name}:' at position {tok.pos + 1} needs a value right after the colon.")
+    if name == "closed":
+        return Filter(name, closed_value(value.strip(), f"'closed:' at position {tok.pos + 1}"))
     if name in FILTER_FIELDS:
         return Filter(name, value.strip())
     return _plain_word(value, name)
@@ -253,6 +258,18 @@ def to_date(value: date | str | None, what: str) -> date | None:
         raise QuerySyntaxError(f"{what} must be an ISO date like 2025-09-02, not '{value}'.") from None
 
 
+def closed_value(value: str, what: str) -> str:
+    """`ja`/`nej`/`true`/`false` (any case) as the indexed `true`/`false`."""
+    flag = CLOSED_VALUES.get(value.lower())
+    if flag is None:
+        raise QuerySyntaxError(f"{what} takes ja, nej, true or false, not '{value}'.")
+    return "true" if flag else "false"
+
+
+DECISION_SECTION = "beslutning"
+"""With this section filter, --from/--to bound the decision date (`decided_on`) instead of the meeting's."""
+
+
 @dataclass(frozen=True, slots=True)
 class Restrictions:
     """SearchFilters checked and reduced to what every engine applies: field filters and a date range."""
@@ -260,14 +277,35 @@ class Restrictions:
     filters: tuple[Filter, ...]
     date_low: int | None  # YYYYMMDD, inclusive
     date_high: int | None
+    date_field: str = "date_num"  # or "decided_num" (decision date) when filtered to Beslutning
 
 
 def restrictions(filters: SearchFilters) -> Restrictions:
     fields = tuple(Filter(field, value.strip()) for field, value in (
-        ("section", filters.section), ("kind", filters.kind), ("body", filters.body), ("case", filters.case_number))
-        if value and value.strip())
+        ("section", filters.section), ("kind", filters.kind), ("body", filters.body), ("case", filters.case_number),
+        ("municipality", filters.municipality)) if value and value.strip())
+    if filters.closed is not None:
+        fields += (Filter("closed", "true" if filters.closed else "false"),)
     start, end = to_date(filters.date_from, "--from"), to_date(filters.date_to, "--to")
     if start and end and start > end:
         raise QuerySyntaxError(f"The date range is empty: --from {start} is after --to {end}.")
     as_int = lambda day: int(day.strftime("%Y%m%d")) if day else None  # noqa: E731
-    return Restrictions(fields, as_int(start), as_int(end))
+    decisions = (filters.section or "").strip().lower() == DECISION_SECTION
+    return Restrictions(fields, as_int(start), as_int(end), "decided_num" if decisions else "date_num")
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Which slice of the ordered hits to return, checked once for both engines."""
+
+    limit: int
+    offset: int
+    sort: str
+
+
+def paging(limit: int, offset: int, sort: str) -> Paging:
+    if sort not in SORTS:
+        raise QuerySyntaxError(f"Unknown sort '{sort}': choose one of {', '.join(SORTS)}.")
+    if offset < 0:
+        raise QuerySyntaxError(f"--offset must be 0 or more, not {offset}.")
+    return Paging(max(1, limit), offset, sort)

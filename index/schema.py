@@ -4,40 +4,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Composable, Filter, RegexTokenizer, Token
+from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import STOP_WORDS, WORD_RE, word_keys
+from index.analysis import identifier_key, index_terms
 from index.documents import SectionDoc
+from index.records import item_key, record_key
 
-SCHEMA_VERSION = 2  # 2: past-tense verbs stemmed with their other forms (analysis.stem)
+SCHEMA_VERSION = 3  # 3: one record per (meeting, item, section); old spellings, identifiers, closed, municipality
 
 
-class DanishStemAliasFilter(Filter):
-    """Lowercase, drop stop words (renumbering positions), stem, and add the ASCII alias (analysis.py)."""
+class DanishTokenizer(Tokenizer):
+    """Whoosh tokens from analysis.index_terms: stems, aliases and identifiers at their shared positions."""
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, DanishStemAliasFilter)
+        return isinstance(other, DanishTokenizer)
 
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        pos = 0
-        for tok in tokens:
-            word = tok.text.lower()
-            if word in STOP_WORDS:
-                continue
-            if tok.positions:
-                tok.pos = pos
-            pos += 1
-            for key in word_keys(word):
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        tok = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, keys in index_terms(value):
+            for key in keys:
                 tok.text = key
+                tok.stopped = False
+                tok.boost = 1.0
+                if positions:
+                    tok.pos = start_pos + pos
+                if chars:
+                    tok.startchar = tok.endchar = start_char
                 yield tok
 
 
-def danish_analyzer() -> Composable:
-    return RegexTokenizer(WORD_RE) | DanishStemAliasFilter()
+def danish_analyzer() -> DanishTokenizer:
+    return DanishTokenizer()
 
 
 def build_schema() -> Schema:
@@ -57,7 +60,18 @@ def build_schema() -> Schema:
         item_number=STORED(),
         item_title=STORED(),
         item_key=ID(sortable=True),
+        item_id=STORED(),
         case_number=ID(stored=True),
+        ids=ID(),  # whole-token identifiers: the case number, lowercased (a bare `12/27845` finds the item)
+        municipality=ID(stored=True, sortable=True),
+        municipality_words=TEXT(analyzer=analyzer, phrase=False),
+        closed=ID(stored=True, sortable=True),  # "true" | "false"
+        decided_on=STORED(),
+        decided_by=STORED(),
+        decided_num=NUMERIC(int, bits=32, signed=False),
+        sort_date=NUMERIC(int, bits=32, signed=False, sortable=True),  # date_num, 0 when undated
+        source=STORED(),
+        also_in=STORED(),
         section=ID(stored=True, sortable=True),
         section_lc=ID(),
         page=STORED(),
@@ -66,11 +80,6 @@ def build_schema() -> Schema:
         raw=TEXT(analyzer=analyzer, phrase=False),
         raw_text=STORED(),
     )
-
-
-def doc_key(meeting_id: str, position: int) -> str:
-    """Stable key of a section: the same meeting parsed again replaces its sections one for one."""
-    return f"{meeting_id}#{position:05d}"
 
 
 def _date_num(iso: str | None) -> int | None:
@@ -83,7 +92,7 @@ def _date_num(iso: str | None) -> int | None:
 def to_fields(doc: SectionDoc, damaged: str) -> dict[str, Any]:
     """Whoosh field values for one section; `damaged` is analysis.damaged_words(raw, text)."""
     fields: dict[str, Any] = {
-        "key": doc_key(doc.meeting_id, doc.position),
+        "key": record_key(doc),
         "meeting_id": doc.meeting_id,
         "position": doc.position,
         "date": doc.date,
@@ -94,8 +103,17 @@ def to_fields(doc: SectionDoc, damaged: str) -> dict[str, Any]:
         "body_words": doc.body or "",
         "item_number": doc.item_number,
         "item_title": doc.item_title,
-        "item_key": f"{doc.meeting_id}|{doc.item_number or ''}|{doc.item_title or ''}",
+        "item_key": item_key(doc),
+        "item_id": doc.item_id,
         "case_number": normalize_case_number(doc.case_number) if doc.case_number else "",
+        "ids": (identifier_key(doc.case_number) or "") if doc.case_number else "",
+        "municipality": doc.municipality or "",
+        "municipality_words": doc.municipality or "",
+        "closed": "true" if doc.closed else "false",
+        "decided_on": doc.decided_on,
+        "decided_by": doc.decided_by,
+        "source": doc.source,
+        "also_in": tuple(doc.also_in),
         "section": doc.section,
         "section_lc": doc.section.lower(),
         "page": doc.page,
@@ -105,8 +123,12 @@ def to_fields(doc: SectionDoc, damaged: str) -> dict[str, Any]:
         "raw_text": doc.raw_text if damaged else "",
     }
     date_num = _date_num(doc.date)
+    fields["sort_date"] = date_num or 0
     if date_num is not None:
         fields["date_num"] = date_num
+    decided = _date_num(doc.decided_on) or date_num
+    if decided is not None:
+        fields["decided_num"] = decided
     return fields
 
 

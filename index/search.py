@@ -7,7 +7,7 @@ from typing import Any
 from whoosh.searching import Searcher
 
 from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
-from index.query import parse_query
+from index.query import Paging, parse_query
 from index.snippet import Highlight, highlight_for, make_snippet
 from index.whoosh_query import compile_filters, compile_node
 
@@ -59,25 +59,40 @@ def _hit(fields: dict[str, Any], score: float, highlight: Highlight) -> Hit:
         snippet=_snippet(fields, highlight),
         case_number=fields.get("case_number") or None,
         position=int(fields.get("position") or 0),
+        item_id=fields.get("item_id"),
+        municipality=fields.get("municipality") or None,
+        closed=fields.get("closed") == "true",
+        decided_on=fields.get("decided_on"),
+        decided_by=fields.get("decided_by"),
+        also_in=tuple(fields.get("also_in") or ()),
     )
 
 
-def _ranked(ranked: list[tuple[float, int]], columns: FacetColumns, limit: int,
-            per_item: bool) -> tuple[list[tuple[float, int]], int]:
-    """Top (score, docnum) pairs and the total; with `per_item` only the best section of each item counts.
+def _ordered(ranked: list[tuple[float, int]], columns: FacetColumns, sort: str) -> list[tuple[float, int]]:
+    """Best first, or by meeting date (undated last either way; ties keep their relevance order)."""
+    if sort == "relevance":
+        return ranked
+    dates = columns.column("sort_date")
+    sign = -1 if sort == "-date" else 1
+    return [(0.0, d) for _, d in sorted(ranked, key=lambda hit: (dates[hit[1]] == 0, sign * dates[hit[1]]))]
 
-    (Whoosh's own `collapse` miscounts totals and facets when it swaps a group's best document.)
+
+def _ranked(ranked: list[tuple[float, int]], columns: FacetColumns, paging: Paging,
+            per_item: bool) -> tuple[list[tuple[float, int]], int]:
+    """The page of (score, docnum) pairs and the total; with `per_item` only the first section of each item
+    counts. (Whoosh's own `collapse` miscounts totals and facets when it swaps a group's best document.)
     """
+    end = paging.offset + paging.limit
     if not per_item:
-        return ranked[:limit], len(ranked)
+        return ranked[paging.offset:end], len(ranked)
     keys = columns.column("item_key")
     best: dict[Any, tuple[float, int]] = {}
-    for score, docnum in ranked:  # best first
+    for score, docnum in ranked:  # in result order
         best.setdefault(keys[docnum], (score, docnum))
-    return list(best.values())[:limit], len(best)
+    return list(best.values())[paging.offset:end], len(best)
 
 
-def run_search(searcher: Searcher, columns: FacetColumns, query: str, filters: SearchFilters, limit: int,
+def run_search(searcher: Searcher, columns: FacetColumns, query: str, filters: SearchFilters, paging: Paging,
                per_item: bool) -> SearchResult:
     """Parse, compile and run `query`; with `per_item` keep the best section of each (meeting, item).
 
@@ -85,8 +100,9 @@ def run_search(searcher: Searcher, columns: FacetColumns, query: str, filters: S
     """
     node = parse_query(query)
     results = searcher.search(compile_node(node), limit=None, filter=compile_filters(filters))
-    ranked = [(score, docnum) for score, docnum in results.top_n]
-    top, total = _ranked(ranked, columns, max(1, limit), per_item)
+    ranked = _ordered([(score, docnum) for score, docnum in results.top_n], columns, paging.sort)
+    top, total = _ranked(ranked, columns, paging, per_item)
     highlight = highlight_for(node)
     hits = tuple(_hit(searcher.stored_fields(docnum), score, highlight) for score, docnum in top)
-    return SearchResult(query=query, total=total, hits=hits, facets=columns.counts([d for _, d in ranked]))
+    return SearchResult(query=query, total=total, hits=hits, facets=columns.counts([d for _, d in ranked]),
+                        offset=paging.offset, sort=paging.sort)

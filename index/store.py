@@ -15,6 +15,8 @@ from whoosh.searching import Searcher
 from index.analysis import damaged_words
 from index.documents import SectionDoc
 from index.model import SearchFilters, SearchResult
+from index.query import paging
+from index.records import merged_records
 from index.schema import SCHEMA_VERSION, build_schema, to_fields
 from index.search import FacetColumns, run_search
 
@@ -69,7 +71,7 @@ class SearchIndex:
         try:
             for meeting_id in also_delete:
                 writer.delete_by_term("meeting_id", meeting_id)
-            for doc in docs:
+            for doc in merged_records(docs):
                 if doc.meeting_id not in seen:
                     seen.add(doc.meeting_id)
                     writer.delete_by_term("meeting_id", doc.meeting_id)
@@ -101,12 +103,15 @@ class SearchIndex:
         return self._get_searcher().doc_count()
 
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10,
-               per_item: bool = False) -> SearchResult:
-        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries."""
+               per_item: bool = False, sort: str = "relevance", offset: int = 0) -> SearchResult:
+        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries.
+
+        `sort` is relevance, date or -date; `offset` skips that many hits (items with `per_item`)."""
+        page = paging(limit, offset, sort)
         searcher = self._get_searcher()
         if self._columns is None:
             self._columns = FacetColumns(searcher)
-        return run_search(searcher, self._columns, query, filters or SearchFilters(), limit, per_item)
+        return run_search(searcher, self._columns, query, filters or SearchFilters(), page, per_item)
 
     def close(self) -> None:
         if self._searcher is not None:

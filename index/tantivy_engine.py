@@ -14,20 +14,22 @@ from types import TracebackType
 from typing import Any
 
 import tantivy
-from tantivy import Occur
+from tantivy import Occur, Order
 from tantivy import Query as TQ
 
 from index.documents import SectionDoc
 from index.engine_tantivy_query import QueryBuilder
 from index.engine_tantivy_schema import TANTIVY_SCHEMA_VERSION, build_schema, register_analyzers, to_document
 from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
-from index.query import parse_query
+from index.query import Paging, paging, parse_query
+from index.records import merged_records
 from index.snippet import Highlight, highlight_for, make_snippet
 from index.store import VERSION_FILE, IndexVersionError
 
 ENGINE = "tantivy"
 FACET_SIZE = 100_000  # facet values returned per field: more than any archive has bodies or sections
 PER_ITEM_FETCH = 4  # sections fetched per wanted item before fetching more
+SORT_FIELDS: dict[str, tuple[str, Order]] = {"date": ("sort_asc", Order.Asc), "-date": ("sort_desc", Order.Desc)}
 
 
 class TantivyIndex:
@@ -75,7 +77,7 @@ class TantivyIndex:
         try:
             for meeting_id in also_delete:
                 writer.delete_documents_by_term("meeting_id", meeting_id)
-            for doc in docs:  # a delete only hits documents added before it: the meeting's new ones stay
+            for doc in merged_records(docs):  # a delete only hits documents added before it: new ones stay
                 if doc.meeting_id not in seen:
                     seen.add(doc.meeting_id)
                     writer.delete_documents_by_term("meeting_id", doc.meeting_id)
@@ -103,24 +105,29 @@ class TantivyIndex:
         return self._get_searcher().num_docs
 
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10,
-               per_item: bool = False) -> SearchResult:
-        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries."""
+               per_item: bool = False, sort: str = "relevance", offset: int = 0) -> SearchResult:
+        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries.
+
+        `sort` is relevance, date or -date; `offset` skips that many hits (items with `per_item`)."""
+        page = paging(limit, offset, sort)
         node = parse_query(query)
         compiled = self._builder.compile(node)
         restrictions = self._builder.filters(filters or SearchFilters())
         if restrictions:
             compiled = TQ.boolean_query([(Occur.Must, q) for q in (compiled, *restrictions)])
         searcher = self._get_searcher()
-        limit = max(1, limit)
         if per_item:
-            top, total = _best_per_item(searcher, compiled, limit)
+            top, total = _best_per_item(searcher, compiled, page)
         else:
-            found = searcher.search(compiled, limit, count=True)
+            found = _run(searcher, compiled, page.limit, page.offset, page.sort)
             top, total = found.hits, found.count
         facets, items = _facets(searcher, compiled, count_items=per_item and total < 0)
         highlight = highlight_for(node)
-        hits = tuple(_hit(searcher.doc(address).to_dict(), score, highlight) for score, address in top)
-        return SearchResult(query=query, total=items if total < 0 else total, hits=hits, facets=facets)
+        scored = page.sort == "relevance"
+        hits = tuple(_hit(searcher.doc(address).to_dict(), score if scored else 0.0, highlight)
+                     for score, address in top)
+        return SearchResult(query=query, total=items if total < 0 else total, hits=hits, facets=facets,
+                            offset=page.offset, sort=page.sort)
 
     def close(self) -> None:
         self._searcher = None
@@ -147,19 +154,27 @@ class TantivyIndex:
         return self._searcher
 
 
-def _best_per_item(searcher: tantivy.Searcher, query: TQ, limit: int) -> tuple[list[tuple[float, Any]], int]:
-    """The best section of each of the top `limit` items, and the number of items (-1: not known yet,
-    more sections match than were fetched)."""
+def _run(searcher: tantivy.Searcher, query: TQ, limit: int, offset: int, sort: str) -> Any:
+    if sort == "relevance":
+        return searcher.search(query, limit, count=True, offset=offset)
+    field, order = SORT_FIELDS[sort]
+    return searcher.search(query, limit, count=True, order_by_field=field, offset=offset, order=order)
+
+
+def _best_per_item(searcher: tantivy.Searcher, query: TQ, page: Paging) -> tuple[list[tuple[float, Any]], int]:
+    """The first section of each item on the page (`offset` items skipped), and the number of items (-1:
+    not known yet, more sections match than were fetched)."""
+    limit = page.offset + page.limit
     fetch = limit * PER_ITEM_FETCH
     while True:
-        found = searcher.search(query, fetch, count=True)
+        found = _run(searcher, query, fetch, 0, page.sort)
         keys = searcher.fast_field_values("item_hash", [address for _, address in found.hits])
         best: dict[Any, tuple[float, Any]] = {}
         for hit, key in zip(found.hits, keys, strict=True):  # best first
             best.setdefault(key, hit)
         complete = len(found.hits) >= found.count
         if len(best) >= limit or complete:
-            return list(best.values())[:limit], len(best) if complete else -1
+            return list(best.values())[page.offset:limit], len(best) if complete else -1
         fetch *= PER_ITEM_FETCH
 
 
@@ -214,6 +229,12 @@ def _hit(fields: dict[str, list[Any]], score: float, highlight: Highlight) -> Hi
         snippet=_snippet(fields, highlight),
         case_number=_first(fields, "case_number") or None,
         position=int(_first(fields, "position") or 0),
+        item_id=_first(fields, "item_id"),
+        municipality=_first(fields, "municipality") or None,
+        closed=_first(fields, "closed") == "true",
+        decided_on=_first(fields, "decided_on"),
+        decided_by=_first(fields, "decided_by"),
+        also_in=tuple(fields.get("also_in") or ()),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from index.analysis import analyze, fold, prefix_forms
+from index.analysis import analyze, fold, identifier_key, prefix_forms
 from index.model import SearchFilters
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
 from index.schema import normalize_case_number
@@ -18,6 +18,7 @@ TEXT_BOOST = 1.0
 RAW_BOOST = 0.3
 PROXIMITY_BOOST = 1.5
 PROXIMITY_SLOP = 2
+IDENT_BOOST = TITLE_BOOST  # a case number typed bare: the item that carries it comes first
 
 
 def _fields(field: str | None) -> tuple[tuple[str, float], ...]:
@@ -46,6 +47,11 @@ def _prefix(field: str, word: str, boost: float) -> wq.Query:
 def _word(node: Word) -> wq.Query:
     make = _prefix if node.prefix else _term
     parts = [make(field, node.text, boost) for field, boost in _fields(node.field)]
+    whole = None if node.prefix else identifier_key(node.text)
+    if whole:  # the identifier as one token, in the text and as the item's case number
+        parts += [wq.Term(field, whole, boost=boost) for field, boost in _fields(node.field) if field != "raw"]
+        if node.field is None:
+            parts.append(wq.Term("ids", whole, boost=IDENT_BOOST))
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
@@ -69,16 +75,21 @@ def _filter(node: Filter) -> wq.Query:
         query = wq.Term("case_number", normalize_case_number(value))
     elif node.field == "year":
         query = wq.Term("year", value)
+    elif node.field == "closed":
+        query = wq.Term("closed", value)
+    elif node.field == "municipality":
+        query = _words("municipality", value)
     else:
-        query = _body(value)
+        query = _words("body", value)
     return wq.ConstantScoreQuery(query, 0.0)
 
 
-def _body(value: str) -> wq.Query:
+def _words(field: str, value: str) -> wq.Query:
+    """All the words of `value` in the name (`hovedstaden` matches `KKR Hovedstaden`)."""
     stems = analyze(value)
     if not stems:
-        return wq.Term("body", value)
-    return wq.And([wq.Term("body_words", s) for s in stems])
+        return wq.Term(field, value)
+    return wq.And([wq.Term(f"{field}_words", s) for s in stems])
 
 
 def _proximity(children: tuple[Node, ...]) -> wq.Query | None:
@@ -119,7 +130,7 @@ def compile_filters(filters: SearchFilters) -> wq.Query | None:
     limits = restrictions(filters)
     parts: list[wq.Query] = [_filter(f) for f in limits.filters]
     if limits.date_low is not None or limits.date_high is not None:
-        parts.append(wq.NumericRange("date_num", limits.date_low, limits.date_high))
+        parts.append(wq.NumericRange(limits.date_field, limits.date_low, limits.date_high))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -143,7 +143,7 @@ def test_a_query_syntax_error_exits_2_without_a_traceback(archive, query: str) -
 def test_json_output_carries_facet_counts_of_all_matches(search) -> None:  # noqa: ANN001
     result = search("sundhedsreformen", "--limit", "1")
     facets = result["facets"]
-    assert set(facets) == {"kind", "body", "year", "section"}
+    assert set(facets) == {"kind", "body", "year", "section", "municipality", "closed"}
     assert sum(facets["kind"].values()) == result["total"] > 1
     assert {"referat", "dagsorden"} <= set(facets["kind"])
 
