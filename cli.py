@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -13,9 +14,11 @@ from pathlib import Path
 import click
 
 from pipeline.config import Settings
-from pipeline.errors import MoedearkivError, UsageError
+from pipeline.errors import ExitCode, MoedearkivError, UsageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE
+log = logging.getLogger("moedearkiv")
+WRITERS = frozenset({"ingest", "reindex", "remove"})  # commands that take the data folder's write lock
 
 
 def _dump(data: object) -> None:
@@ -37,14 +40,32 @@ def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` s
 
 
 class Group(click.Group):
-    """Turns a MoedearkivError anywhere into one line on stderr and its exit code, never a traceback."""
+    """The one error boundary: any error becomes one line on stderr and an ExitCode, never a traceback
+    (`-v` logs the traceback). SIGTERM is handled as SIGINT; children and temporary folders are cleaned up."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from pipeline.cleanup import process_guard
+
         try:
-            return super().invoke(ctx)
+            with process_guard(watch=ctx.invoked_subcommand in WRITERS):
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except MoedearkivError as err:
+            log.debug("error", exc_info=True)
             click.echo(f"error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except BrokenPipeError:  # `moedearkiv search ... | head`: the reader has gone, nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(ExitCode.OK)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except Exception as err:  # a bug: one line that asks for a report; the traceback with -v
+            log.info("internal error", exc_info=True)
+            click.echo(f"error: internal error ({type(err).__name__}: {err}); please report it "
+                       "(run with -v for the traceback)", err=True)
+            ctx.exit(ExitCode.INTERNAL)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from index import SectionDoc, TextIndex, open_index
+from sqlalchemy.exc import SQLAlchemyError
+
+from index import IndexVersionError, SectionDoc, TextIndex, open_index
+from index.engine_choice import reset_index
 from parsers.document import parse_document
 from parsers.model import Meeting, Page
 from parsers.repair import Repairer
 from pipeline import steps
 from pipeline.config import Settings
-from pipeline.errors import InputFileError, MissingDependencyError
+from pipeline.errors import ConfigError, IndexOutdatedError, InputFileError, MissingDependencyError
 from pipeline.extract import read_text_layer
 from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
@@ -39,10 +42,10 @@ class Services:
     """What the steps need, made once per run from Settings. The Danish lexicon takes a second or two to
     load, so it is loaded on first use: `search`, `show` and `export` never pay for it."""
 
-    def __init__(self, settings: Settings, archive: Archive, index: TextIndex) -> None:
+    def __init__(self, settings: Settings, archive: Archive, index: TextIndex | None = None) -> None:
         self.settings = settings
         self.archive = archive
-        self.index = index
+        self._index = index
         self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers)
         self._repairer: Repairer | None = None
 
@@ -52,10 +55,38 @@ class Services:
             self._repairer = Repairer.load(cache_dir=self.settings.cache_dir)
         return self._repairer
 
+    @property
+    def index(self) -> TextIndex:
+        """Opened on first use, so a command that needs no index (stats, show, reindex's clearing) never trips
+        over an index of another version."""
+        if self._index is None:
+            try:
+                self._index = open_index(self.settings.index_dir, self.settings.engine)
+            except IndexVersionError as err:
+                raise IndexOutdatedError(str(err).split(": rebuild")[0]) from err
+        return self._index
+
+    def fresh_index(self) -> TextIndex:
+        """An empty index of this version, whatever version (or damage) was on disk: what `reindex` builds into."""
+        if self._index is not None:
+            self._index.close()
+        reset_index(self.settings.index_dir)
+        self._index = open_index(self.settings.index_dir, self.settings.engine)
+        return self._index
+
     @classmethod
     def open(cls, settings: Settings) -> Services:
-        settings.home.mkdir(parents=True, exist_ok=True)
-        return cls(settings, Archive(settings.db_url), open_index(settings.index_dir, settings.engine))
+        try:
+            settings.home.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"cannot create the data folder {settings.home}: {err.strerror}",
+                              "choose another with --home or MOEDEARKIV_HOME") from err
+        try:
+            archive = Archive(settings.db_url)
+        except (SQLAlchemyError, OSError, ImportError) as err:
+            raise ConfigError(f"cannot open the database {settings.db_url}: {str(err).splitlines()[0]}",
+                              "check --db / MOEDEARKIV_DB and that the database is reachable") from err
+        return cls(settings, archive)
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -89,11 +120,13 @@ def ingest_file(path: Path, services: Services) -> FileResult:
         tables = find_tables(path, pages)
         meeting = parse(path, pages, tables)
         meeting_id = store(path, sha256, pages, meeting, services)
-    except (InputFileError, MissingDependencyError) as err:
+    except MissingDependencyError:  # not this file's fault: the whole batch stops (exit 3), nothing recorded
+        raise
+    except InputFileError as err:
         services.archive.record_failure(path, sha256, str(err))
         return FileResult(path=str(path), status="failed", error=str(err))
     except Exception as err:  # a bug must not cost the rest of the batch; the traceback goes to the log
-        log.exception("internal error on %s", path)
+        log.info("internal error on %s", path, exc_info=True)  # the traceback only with -v
         message = f"{path}: internal error ({type(err).__name__}: {err}); please report it with the file"
         services.archive.record_failure(path, sha256, message)
         return FileResult(path=str(path), status="failed", error=message)
@@ -145,7 +178,7 @@ def reindex(services: Services, batch: int = 200) -> int:
     """Rebuild the index from the database (the source of truth); returns the number of sections indexed.
 
     Meetings go to the index `batch` at a time: one commit per batch, not per meeting."""
-    services.index.clear()
+    index = services.fresh_index()
     count = 0
     pending: list[SectionDoc] = []
     for n, stored in enumerate(services.archive.iter_meetings(), start=1):
@@ -153,8 +186,8 @@ def reindex(services: Services, batch: int = 200) -> int:
         pages = services.archive.pages_of(stored.meeting_id) if not stored.meeting.items else []
         pending.extend(section_docs(stored.meeting_id, stored.meeting, raw, pages))
         if n % batch == 0:
-            count += services.index.add(pending)
+            count += index.add(pending)
             pending = []
     if pending:
-        count += services.index.add(pending)
+        count += index.add(pending)
     return count
