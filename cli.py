@@ -35,7 +35,12 @@ def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` s
     from pipeline.ingest import Services
 
     if "services" not in ctx.obj:
-        ctx.obj["services"] = Services.open(_settings(ctx))
+        settings = _settings(ctx)
+        if ctx.info_name in WRITERS - {"ingest"}:  # ingest takes the lock per stored file (pipeline/safe_store.py)
+            from pipeline.lock import writer_lock
+
+            ctx.find_root().with_resource(writer_lock(settings.home, settings.lock_timeout))
+        ctx.obj["services"] = Services.open(settings)
     return ctx.obj["services"]
 
 

@@ -11,17 +11,24 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from index import IndexVersionError, SectionDoc, TextIndex, open_index
 from index.engine_choice import reset_index
-from parsers.document import parse_document
 from parsers.model import Meeting, Page
 from parsers.repair import Repairer
-from pipeline import steps
+from pipeline import process, steps
 from pipeline.config import Settings
-from pipeline.errors import ConfigError, IndexOutdatedError, InputFileError, MissingDependencyError
-from pipeline.extract import read_text_layer
+from pipeline.errors import (
+    ConfigError,
+    IndexOutdatedError,
+    InputFileError,
+    Interrupted,
+    MissingDependencyError,
+    WriterBusyError,
+)
 from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
-from pipeline.pdf import open_pdf, sha256_of
-from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
+from pipeline.pdf import sha256_of
+from pipeline.process import process_pdf
+from pipeline.safe_store import AlreadyStored
+from pipeline.tables import FoundTable
 from storage.archive import Archive
 
 log = logging.getLogger(__name__)
@@ -52,7 +59,10 @@ class Services:
     @property
     def repairer(self) -> Repairer:
         if self._repairer is None:
-            self._repairer = Repairer.load(cache_dir=self.settings.cache_dir)
+            from pipeline.lock import writer_lock
+
+            with writer_lock(self.settings.home, self.settings.lock_timeout):  # it may write the cache folder
+                self._repairer = Repairer.load(cache_dir=self.settings.cache_dir)
         return self._repairer
 
     @property
@@ -100,9 +110,17 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
 
 def ingest_paths(paths: Iterable[Path], services: Services,
                  on_result: Callable[[FileResult], None] = lambda _: None) -> list[FileResult]:
+    """Each file in turn; an interrupt (SIGINT, SIGTERM) stops the batch as Interrupted, naming the file it
+    was on, which is not recorded as failed."""
+    from pipeline.safe_store import redo_pending
+
+    redo_pending(services)
     results = []
     for path in find_pdfs(paths):
-        result = ingest_file(path, services)
+        try:
+            result = ingest_file(path, services)
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted while ingesting {path} (not recorded as failed)") from None
         on_result(result)
         results.append(result)
     return results
@@ -110,18 +128,22 @@ def ingest_paths(paths: Iterable[Path], services: Services,
 
 def ingest_file(path: Path, services: Services) -> FileResult:
     """One file, start to end: skipped if already in the archive, failed (and recorded) if unusable."""
+    from pipeline.safe_store import store_once
+
     if not path.is_file():
         return FileResult(path=str(path), status="failed", error=f"{path}: no such file")
     sha256 = sha256_of(path)
     if services.archive.status_of(sha256) == "ingested":
         return FileResult(path=str(path), status="skipped", meeting_id=services.archive.meeting_id_of(sha256))
     try:
-        pages = extract_pages(path, services)
-        tables = find_tables(path, pages)
-        meeting = parse(path, pages, tables)
-        meeting_id = store(path, sha256, pages, meeting, services)
+        document = process_pdf(path, services.ocr, services.repairer, services.settings, sha256=sha256)
+        meeting_id = store_once(document, services, store)
     except MissingDependencyError:  # not this file's fault: the whole batch stops (exit 3), nothing recorded
         raise
+    except WriterBusyError:
+        raise
+    except AlreadyStored as done:
+        return FileResult(path=str(path), status="skipped", meeting_id=done.meeting_id)
     except InputFileError as err:
         services.archive.record_failure(path, sha256, str(err))
         return FileResult(path=str(path), status="failed", error=str(err))
@@ -134,22 +156,13 @@ def ingest_file(path: Path, services: Services) -> FileResult:
 
 
 def extract_pages(path: Path, services: Services) -> list[Page]:
-    """Text layer where it is good, Danish OCR where there is none or a non-Danish OCR wrote it, repair otherwise."""
-    pdf = open_pdf(path)
-    try:
-        pages = read_text_layer(pdf)
-        damaged = steps.damaged_pages(pages, services.repairer)
-        to_ocr = steps.pages_to_ocr(pages, damaged, services.settings.min_text_chars)
-        pages = steps.ocr(pdf, pages, to_ocr, services.ocr)
-    finally:
-        pdf.close()
-    return steps.repair(pages, damaged, services.repairer)
+    """The pages as ingest reads them (pipeline/process.py), for callers that only want the text."""
+    return process.extract_pages(path, services.ocr, services.repairer, services.settings)
 
 
 def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:
     """Items and sections from the text outside the tables; each table then joins the item it lies in."""
-    pages = drop_table_lines(pages, tables)
-    return attach_tables(parse_document(steps.document_lines(pages), path.name), tables, pages)
+    return process.parse(path, pages, tables)
 
 
 def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services: Services) -> str:
@@ -177,7 +190,20 @@ def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services
 def reindex(services: Services, batch: int = 200) -> int:
     """Rebuild the index from the database (the source of truth); returns the number of sections indexed.
 
-    Meetings go to the index `batch` at a time: one commit per batch, not per meeting."""
+    Meetings go to the index `batch` at a time: one commit per batch, not per meeting. Under the write lock,
+    marked 'index pending' until done, so an interrupted rebuild is finished by the next writer."""
+    from pipeline.lock import writer_lock
+    from storage import pending as index_pending
+
+    with writer_lock(services.settings.home, services.settings.lock_timeout):
+        index_pending.mark(services.settings.home, everything=True)
+        count = _rebuild(services, batch)
+        for done in index_pending.outstanding(services.settings.home):  # ours, and any a rebuild makes moot
+            index_pending.clear(done)
+    return count
+
+
+def _rebuild(services: Services, batch: int) -> int:
     index = services.fresh_index()
     count = 0
     pending: list[SectionDoc] = []
