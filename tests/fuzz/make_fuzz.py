@@ -131,7 +131,8 @@ def encrypted(source: Path, out: Path, rng: random.Random) -> bool:
     if qpdf is None:
         return False
     password = f"hemmelig{rng.randrange(1000)}"
-    proc = subprocess.run([qpdf, "--encrypt", password, password, "256", "--", str(source), str(out)],
+    proc = subprocess.run([qpdf, "--static-id", "--static-aes-iv", "--encrypt", password, password, "256", "--",
+                           str(source), str(out)],
                           capture_output=True, check=False)
     return proc.returncode == 0
 
