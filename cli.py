@@ -52,7 +52,8 @@ class Group(click.Group):
         from pipeline.cleanup import process_guard
 
         try:
-            with process_guard(watch=ctx.invoked_subcommand in WRITERS):
+            command = (ctx.protected_args or ctx.args or [None])[0]  # parsed, not yet invoked
+            with process_guard(watch=command in WRITERS):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
