@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = [ROOT / "fixtures" / "pdf" / "000.pdf", ROOT / "fixtures" / "pdf" / "003-scan-p1-4.pdf",
-          ROOT / "fixtures" / "pdf" / "002-scan.pdf"]
+          ROOT / "fixtures" / "real" / "dk_ballerup_bygningsliste_SCANNED_p1-2.pdf"]
 
 
 def cli(home: Path) -> list[str]:

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(p for p in [*(ROOT / "fixtures" / "pdf").glob("00[0-4].pdf"),
                              *(ROOT / "fixtures" / "real").glob("*.pdf")] if "SCANNED" not in p.name)
-SCANNED = sorted([*(ROOT / "fixtures" / "pdf").glob("*scan*.pdf"), *(ROOT / "fixtures" / "real").glob("*SCANNED*")])
+SCANNED = sorted([*(ROOT / "fixtures" / "pdf").glob("*scan-p1-*.pdf"),  # scans of a few pages each
+                  *(ROOT / "fixtures" / "real").glob("*SCANNED_p1-*")])
 
 
 def build_pdf(objects: list[bytes], root: int = 1) -> bytes:
