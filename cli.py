@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import warnings
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -52,7 +53,9 @@ class Group(click.Group):
         from pipeline.cleanup import process_guard
 
         try:
-            command = (ctx.protected_args or ctx.args or [None])[0]  # parsed, not yet invoked
+            with warnings.catch_warnings():  # click 8.2 deprecates protected_args; 9.0 keeps the name in args
+                warnings.simplefilter("ignore", DeprecationWarning)
+                command = (ctx.protected_args or ctx.args or [None])[0]  # parsed, not yet invoked
             with process_guard(watch=command in WRITERS):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
