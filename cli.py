@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import warnings
 from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from pipeline.config import Settings
-from pipeline.errors import MoedearkivError, UsageError
+from pipeline.errors import ExitCode, MoedearkivError, UsageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE
+log = logging.getLogger("moedearkiv")
+WRITERS = frozenset({"ingest", "reindex", "remove"})  # commands that take the data folder's write lock
 
 
 def _dump(data: object) -> None:
@@ -32,19 +36,45 @@ def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` s
     from pipeline.ingest import Services
 
     if "services" not in ctx.obj:
-        ctx.obj["services"] = Services.open(_settings(ctx))
+        settings = _settings(ctx)
+        if ctx.info_name in WRITERS - {"ingest"}:  # ingest takes the lock per stored file (pipeline/safe_store.py)
+            from pipeline.lock import writer_lock
+
+            ctx.find_root().with_resource(writer_lock(settings.home, settings.lock_timeout))
+        ctx.obj["services"] = Services.open(settings)
     return ctx.obj["services"]
 
 
 class Group(click.Group):
-    """Turns a MoedearkivError anywhere into one line on stderr and its exit code, never a traceback."""
+    """The one error boundary: any error becomes one line on stderr and an ExitCode, never a traceback
+    (`-v` logs the traceback). SIGTERM is handled as SIGINT; children and temporary folders are cleaned up."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from pipeline.cleanup import process_guard
+
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # click 8.2 deprecates protected_args; 9.0 keeps the name in args
+                warnings.simplefilter("ignore", DeprecationWarning)
+                command = (ctx.protected_args or ctx.args or [None])[0]  # parsed, not yet invoked
+            with process_guard(watch=command in WRITERS):
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except MoedearkivError as err:
+            log.debug("error", exc_info=True)
             click.echo(f"error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except BrokenPipeError:  # `moedearkiv search ... | head`: the reader has gone, nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(ExitCode.OK)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except Exception as err:  # a bug: one line that asks for a report; the traceback with -v
+            log.info("internal error", exc_info=True)
+            click.echo(f"error: internal error ({type(err).__name__}: {err}); please report it "
+                       "(run with -v for the traceback)", err=True)
+            ctx.exit(ExitCode.INTERNAL)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -37,6 +37,16 @@ class TextIndex(Protocol):
     def close(self) -> None: ...
 
 
+def reset_index(path: Path) -> None:
+    """Remove every file of the index folder `path` (one engine's own folder in the data folder), whatever
+    engine or schema version wrote them: `reindex` then builds a fresh index from the database."""
+    import shutil
+
+    path = Path(path)
+    if path.is_dir():
+        shutil.rmtree(path)
+
+
 def open_index(path: Path, engine: str = DEFAULT_ENGINE) -> TextIndex:
     """Open (or create) the index at `path` with the named engine."""
     if engine == "whoosh":

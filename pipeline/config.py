@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import ConfigError
+
+ENGINES = ("whoosh", "tantivy")  # index/engine_choice.py names the same two; kept here so settings fail early
 DEFAULT_HOME = Path("moedearkiv-data")
 
 
@@ -20,6 +23,11 @@ class Settings:
     min_text_chars: int = 25  # a page whose text layer has fewer non-space characters is OCR'd if it has an image
     quiet: bool = False
     engine: str = "whoosh"  # search engine behind the index: whoosh (default) or tantivy (faster)
+    lock_timeout: float = 600.0  # seconds a writer waits for another writer of the same data folder
+    max_page_megapixels: float = 200.0  # a page rendered for OCR at ocr_dpi above this is refused (memory bound)
+    max_pages: int = 5000  # a file claiming more pages is refused
+    max_page_text_chars: int = 500_000  # a page whose text layer is larger is refused
+    max_file_seconds: float = 600.0  # wall time for one file's extraction, OCR and parsing
 
     @property
     def index_dir(self) -> Path:
@@ -44,10 +52,47 @@ class Settings:
         env = os.environ if env is None else env
         home_path = Path(home or env.get("MOEDEARKIV_HOME") or DEFAULT_HOME)
         url = db_url or env.get("MOEDEARKIV_DB") or f"sqlite:///{(home_path / 'moedearkiv.sqlite').resolve()}"
-        workers = int(env.get("MOEDEARKIV_WORKERS", 0)) or max(1, os.cpu_count() or 1)
-        values: dict[str, object] = {"workers": workers, **overrides}
-        if "ocr_timeout" not in overrides and env.get("MOEDEARKIV_OCR_TIMEOUT"):
-            values["ocr_timeout"] = float(env["MOEDEARKIV_OCR_TIMEOUT"])
-        if "engine" not in overrides and env.get("MOEDEARKIV_ENGINE"):
+        _check_db_url(url)
+        workers = _number(env, "MOEDEARKIV_WORKERS", int, 0, 256) or max(1, os.cpu_count() or 1)
+        values: dict[str, object] = {"workers": workers}
+        if env.get("MOEDEARKIV_LOCK_TIMEOUT"):
+            values["lock_timeout"] = _number(env, "MOEDEARKIV_LOCK_TIMEOUT", float, 0, 86_400)
+        if env.get("MOEDEARKIV_OCR_TIMEOUT"):
+            values["ocr_timeout"] = _number(env, "MOEDEARKIV_OCR_TIMEOUT", float, 1, 86_400)
+        if env.get("MOEDEARKIV_ENGINE"):
             values["engine"] = env["MOEDEARKIV_ENGINE"].strip().lower()
+        values.update(overrides)
+        if values.get("engine", "whoosh") not in ENGINES:
+            raise ConfigError(f"unknown search engine {values['engine']!r} (MOEDEARKIV_ENGINE or --engine)",
+                              f"choose one of {', '.join(ENGINES)}")
         return cls(home=home_path, db_url=url, **values)  # type: ignore[arg-type]
+
+
+def _number(env: Mapping[str, str], name: str, kind: type, low: float, high: float) -> float:
+    """A numeric environment variable in [low, high], or a ConfigError naming it (0 when unset)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return kind(0)
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ConfigError(f"{name}={raw!r} is not a {kind.__name__} from {low:g} to {high:g}",
+                          f"set it to a number, e.g. {name}={int(high) if high < 10 else 2}, or unset it")
+    return value
+
+
+def _check_db_url(url: str) -> None:
+    """A URL SQLAlchemy can parse and has a driver for; connecting is checked when the archive opens."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as err:
+        raise ConfigError(f"unusable database URL {url!r} (--db or MOEDEARKIV_DB): {err}",
+                          "give an SQLAlchemy URL such as sqlite:////path/archive.sqlite") from err
+    except ImportError as err:
+        raise ConfigError(f"no driver for the database URL {url!r}: {err}",
+                          "install the driver package named above into the virtualenv") from err

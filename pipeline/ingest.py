@@ -7,20 +7,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from index import SectionDoc, TextIndex, open_index
-from parsers.document import parse_document
+from index import IndexVersionError, SectionDoc, TextIndex, open_index
+from index.engine_choice import reset_index
 from parsers.model import Meeting, Page
 from parsers.repair import Repairer
-from pipeline import steps
+from pipeline import process, steps
 from pipeline.config import Settings
-from pipeline.errors import InputFileError, MissingDependencyError
-from pipeline.extract import read_text_layer
+from pipeline.errors import (
+    ConfigError,
+    IndexOutdatedError,
+    InputFileError,
+    Interrupted,
+    MissingDependencyError,
+    WriterBusyError,
+)
 from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
-from pipeline.pdf import open_pdf, sha256_of
-from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
+from pipeline.pdf import sha256_of
+from pipeline.process import process_pdf
+from pipeline.safe_store import AlreadyStored
+from pipeline.tables import FoundTable
 from pipeline.vocabulary import archive_vocabulary
 from storage.archive import Archive, Change
 
@@ -46,10 +55,10 @@ class Services:
     """What the steps need, made once per run from Settings. The Danish lexicon takes a second or two to
     load, so it is loaded on first use: `search`, `show` and `export` never pay for it."""
 
-    def __init__(self, settings: Settings, archive: Archive, index: TextIndex) -> None:
+    def __init__(self, settings: Settings, archive: Archive, index: TextIndex | None = None) -> None:
         self.settings = settings
         self.archive = archive
-        self.index = index
+        self._index = index
         self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
                              timeout=settings.ocr_timeout)
         self._repairer: Repairer | None = None
@@ -57,14 +66,45 @@ class Services:
     @property
     def repairer(self) -> Repairer:
         if self._repairer is None:
-            self._repairer = Repairer.load(cache_dir=self.settings.cache_dir,
-                                           extra_vocabulary=archive_vocabulary(self.archive))
+            from pipeline.lock import writer_lock
+
+            with writer_lock(self.settings.home, self.settings.lock_timeout):  # it may write the cache folder
+                self._repairer = Repairer.load(cache_dir=self.settings.cache_dir,
+                                               extra_vocabulary=archive_vocabulary(self.archive))
         return self._repairer
+
+    @property
+    def index(self) -> TextIndex:
+        """Opened on first use, so a command that needs no index (stats, show, reindex's clearing) never trips
+        over an index of another version."""
+        if self._index is None:
+            try:
+                self._index = open_index(self.settings.index_dir, self.settings.engine)
+            except IndexVersionError as err:
+                raise IndexOutdatedError(str(err).split(": rebuild")[0]) from err
+        return self._index
+
+    def fresh_index(self) -> TextIndex:
+        """An empty index of this version, whatever version (or damage) was on disk: what `reindex` builds into."""
+        if self._index is not None:
+            self._index.close()
+        reset_index(self.settings.index_dir)
+        self._index = open_index(self.settings.index_dir, self.settings.engine)
+        return self._index
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
-        settings.home.mkdir(parents=True, exist_ok=True)
-        return cls(settings, Archive(settings.db_url), open_index(settings.index_dir, settings.engine))
+        try:
+            settings.home.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"cannot create the data folder {settings.home}: {err.strerror}",
+                              "choose another with --home or MOEDEARKIV_HOME") from err
+        try:
+            archive = Archive(settings.db_url)
+        except (SQLAlchemyError, OSError, ImportError) as err:
+            raise ConfigError(f"cannot open the database {settings.db_url}: {str(err).splitlines()[0]}",
+                              "check --db / MOEDEARKIV_DB and that the database is reachable") from err
+        return cls(settings, archive)
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -78,9 +118,17 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
 
 def ingest_paths(paths: Iterable[Path], services: Services,
                  on_result: Callable[[FileResult], None] = lambda _: None) -> list[FileResult]:
+    """Each file in turn; an interrupt (SIGINT, SIGTERM) stops the batch as Interrupted, naming the file it
+    was on, which is not recorded as failed."""
+    from pipeline.safe_store import redo_pending
+
+    redo_pending(services)
     results = []
     for path in find_pdfs(paths):
-        result = ingest_file(path, services)
+        try:
+            result = ingest_file(path, services)
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted while ingesting {path} (not recorded as failed)") from None
         on_result(result)
         results.append(result)
     return results
@@ -88,21 +136,27 @@ def ingest_paths(paths: Iterable[Path], services: Services,
 
 def ingest_file(path: Path, services: Services) -> FileResult:
     """One file, start to end: skipped if already in the archive, failed (and recorded) if unusable."""
+    from pipeline.safe_store import store_once
+
     if not path.is_file():
         return FileResult(path=str(path), status="failed", error=f"{path}: no such file")
     sha256 = sha256_of(path)
     if services.archive.status_of(sha256) == "ingested":
         return FileResult(path=str(path), status="skipped", meeting_id=services.archive.meeting_id_of(sha256))
     try:
-        pages = extract_pages(path, services)
-        tables = find_tables(path, pages)
-        meeting = parse(path, pages, tables)
-        change = store(path, sha256, pages, meeting, services)
-    except (InputFileError, MissingDependencyError) as err:
+        document = process_pdf(path, services.ocr, services.repairer, services.settings, sha256=sha256)
+        change = store_once(document, services, store)
+    except MissingDependencyError:  # not this file's fault: the whole batch stops (exit 3), nothing recorded
+        raise
+    except WriterBusyError:
+        raise
+    except AlreadyStored as done:
+        return FileResult(path=str(path), status="skipped", meeting_id=done.meeting_id)
+    except InputFileError as err:
         services.archive.record_failure(path, sha256, str(err))
         return FileResult(path=str(path), status="failed", error=str(err))
     except Exception as err:  # a bug must not cost the rest of the batch; the traceback goes to the log
-        log.exception("internal error on %s", path)
+        log.info("internal error on %s", path, exc_info=True)  # the traceback only with -v
         message = f"{path}: internal error ({type(err).__name__}: {err}); please report it with the file"
         services.archive.record_failure(path, sha256, message)
         return FileResult(path=str(path), status="failed", error=message)
@@ -111,22 +165,13 @@ def ingest_file(path: Path, services: Services) -> FileResult:
 
 
 def extract_pages(path: Path, services: Services) -> list[Page]:
-    """Text layer where it is good, Danish OCR where there is none or a non-Danish OCR wrote it, repair otherwise."""
-    pdf = open_pdf(path)
-    try:
-        pages = read_text_layer(pdf)
-        damaged = steps.damaged_pages(pages, services.repairer)
-        to_ocr = steps.pages_to_ocr(pages, damaged, services.settings.min_text_chars)
-        pages = steps.ocr(pdf, pages, to_ocr, services.ocr)
-    finally:
-        pdf.close()
-    return steps.repair(pages, damaged, services.repairer)
+    """The pages as ingest reads them (pipeline/process.py), for callers that only want the text."""
+    return process.extract_pages(path, services.ocr, services.repairer, services.settings)
 
 
 def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:
     """Items and sections from the text outside the tables; each table then joins the item it lies in."""
-    pages = drop_table_lines(pages, tables)
-    return attach_tables(parse_document(steps.document_lines(pages), path.name), tables, pages)
+    return process.parse(path, pages, tables)
 
 
 def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services: Services) -> Change:
@@ -171,15 +216,28 @@ def remove(ident: str, services: Services) -> Change:
 def reindex(services: Services, batch: int = 200) -> int:
     """Rebuild the index from the database (the source of truth); returns the number of sections indexed.
 
-    Meetings go to the index `batch` at a time: one commit per batch, not per meeting."""
-    services.index.clear()
+    Meetings go to the index `batch` at a time: one commit per batch, not per meeting. Under the write lock,
+    marked 'index pending' until done, so an interrupted rebuild is finished by the next writer."""
+    from pipeline.lock import writer_lock
+    from storage import pending as index_pending
+
+    with writer_lock(services.settings.home, services.settings.lock_timeout):
+        index_pending.mark(services.settings.home, everything=True)
+        count = _rebuild(services, batch)
+        for done in index_pending.outstanding(services.settings.home):  # ours, and any a rebuild makes moot
+            index_pending.clear(done)
+    return count
+
+
+def _rebuild(services: Services, batch: int) -> int:
+    index = services.fresh_index()
     count = 0
     pending: list[SectionDoc] = []
     for n, stored in enumerate(services.archive.iter_meetings(), start=1):
         pending.extend(section_docs(stored))
         if n % batch == 0:
-            count += services.index.add(pending)
+            count += index.add(pending)
             pending = []
     if pending:
-        count += services.index.add(pending)
+        count += index.add(pending)
     return count

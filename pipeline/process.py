@@ -1,0 +1,139 @@
+"""One PDF in, one parsed document out: the whole pipeline before storage, with no database and no index.
+
+`ingest` stores what this returns; the golden tests and the benchmarks call it directly, so all three run
+the same steps. Every exception a PDF library raises on the file's content becomes the file's InputFileError.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pypdfium2 as pdfium
+
+from parsers.document import parse_document
+from parsers.model import Meeting, Page
+from parsers.repair import Repairer
+from pipeline import steps
+from pipeline.config import Settings
+from pipeline.errors import MoedearkivError, TooLargeError
+from pipeline.extract import read_text_layer
+from pipeline.ocr import OcrPage
+from pipeline.pdf import library_failure, open_pdf, sha256_of
+from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
+
+log = logging.getLogger(__name__)
+
+
+class PageReader(Protocol):
+    """What process_pdf needs of an OCR engine (pipeline.ocr.OcrEngine, or a replaying fake in tests)."""
+
+    def read_pages(self, pdf: pdfium.PdfDocument, numbers: list[int]) -> dict[int, OcrPage]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedDocument:
+    """Everything storage needs of one file."""
+
+    path: Path
+    sha256: str
+    pages: tuple[Page, ...]
+    tables: tuple[FoundTable, ...]
+    meeting: Meeting
+
+    @property
+    def raw_texts(self) -> dict[tuple[int, int], str]:
+        """Each section's text in the damaged spelling, where a repair changed it (indexed beside the repair)."""
+        return steps.section_raw_texts(self.meeting.items, steps.damaged_spellings(list(self.pages)))
+
+
+def process_pdf(path: Path, ocr: PageReader, repairer: Repairer, settings: Settings,
+                sha256: str | None = None) -> ProcessedDocument:
+    """Extract, judge, OCR, repair, find tables and parse one PDF; raises the file's InputFileError."""
+    try:
+        with time_limit(settings.max_file_seconds, path):
+            pages = extract_pages(path, ocr, repairer, settings)
+            tables = find_tables(path, pages)
+            meeting = parse(path, pages, tables)
+    except (MoedearkivError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as err:
+        failure = library_failure(path, err)
+        if failure is None:
+            raise
+        raise failure from err
+    return ProcessedDocument(path=path, sha256=sha256 or sha256_of(path), pages=tuple(pages), tables=tuple(tables),
+                             meeting=meeting)
+
+
+def extract_pages(path: Path, ocr: PageReader, repairer: Repairer, settings: Settings) -> list[Page]:
+    """Text layer where it is good, Danish OCR where there is none or a non-Danish OCR wrote it, repair otherwise."""
+    pdf = open_pdf(path)
+    try:
+        if len(pdf) > settings.max_pages:
+            raise TooLargeError(f"{path}: {len(pdf)} pages, more than the limit of {settings.max_pages}")
+        pages = read_text_layer(pdf)
+        check_text_size(path, pages, settings.max_page_text_chars)
+        damaged = steps.damaged_pages(pages, repairer)
+        to_ocr = steps.pages_to_ocr(pages, damaged, settings.min_text_chars)
+        check_render_size(path, pdf, to_ocr, settings)
+        pages = steps.ocr(pdf, pages, to_ocr, ocr)
+    finally:
+        pdf.close()
+    return steps.repair(pages, damaged, repairer)
+
+
+def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:
+    """Items and sections from the text outside the tables; each table then joins the item it lies in."""
+    pages = drop_table_lines(pages, tables)
+    return attach_tables(parse_document(steps.document_lines(pages), path.name), tables, pages)
+
+
+def check_text_size(path: Path, pages: list[Page], limit: int) -> None:
+    for page in pages:
+        if len(page.text) > limit:
+            raise TooLargeError(f"{path}: page {page.number} has {len(page.text):,} characters of text, more than "
+                                f"the limit of {limit:,}")
+
+
+def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], settings: Settings) -> None:
+    """Refuse, before rendering, a page whose OCR image would not fit the memory bound."""
+    for number in numbers:
+        page = pdf[number - 1]
+        width, height = page.get_size()
+        page.close()
+        megapixels = (width / 72 * settings.ocr_dpi) * (height / 72 * settings.ocr_dpi) / 1e6
+        if not 0 < megapixels <= settings.max_page_megapixels:
+            raise TooLargeError(
+                f"{path}: page {number} is {width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm, "
+                f"{megapixels:,.0f} megapixels at {settings.ocr_dpi} dpi for OCR, over the limit of "
+                f"{settings.max_page_megapixels:,.0f}")
+
+
+class FileTimeout(TooLargeError):
+    hint = "split the file (qpdf --pages) and ingest the parts"
+
+
+@contextmanager
+def time_limit(seconds: float, path: Path) -> Iterator[None]:
+    """A FileTimeout once `seconds` have passed (checked between Python steps; SIGALRM, main thread only)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise FileTimeout(f"{path}: took more than {seconds:.0f} s to read")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
