@@ -123,6 +123,7 @@ def test_item_page_sections_in_order_with_page_links(client) -> None:  # noqa: A
     sha = sha256_of(BORN_DIGITAL)
     assert re.search(rf'href="/document/{sha}/page/\d+\?q=l%C3%A6repladser"', html)
     assert 'href="/case/SAG-2026-00802"' in html
+    assert "<mark>lærepladser</mark>" in html  # the query's words marked in the section text
 
 
 def test_case_page_has_three_dated_decisions(client) -> None:  # noqa: ANN001

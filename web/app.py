@@ -5,12 +5,12 @@ import logging
 import threading
 
 from flask import Flask, g, render_template, request
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from index import open_index
 from pipeline.config import Settings
 from storage.archive import Archive
+from web.highlight import marked_paragraphs, query_highlight
 from web.i18n import format_date, pick_language, translate
 from web.queries import Queries
 
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         lambda text: translate(g.get("lang", "da"), text),
         lambda one, many, n: translate(g.get("lang", "da"), one if n == 1 else many), newstyle=True)
     app.jinja_env.filters["danish_date"] = lambda value: format_date(value, g.get("lang", "da"))
-    app.jinja_env.filters["paragraphs"] = _paragraphs
+    app.jinja_env.filters["paragraphs"] = lambda text, q=None: marked_paragraphs(text, query_highlight(q))
 
     @app.before_request
     def choose_language() -> None:
@@ -80,10 +80,3 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(bp)
     return app
 
-
-def _paragraphs(text: str | None) -> Markup:
-    """Section text with its paragraph breaks kept (each paragraph escaped)."""
-    from markupsafe import escape
-
-    paras = [p.strip() for p in (text or "").split("\n") if p.strip()]
-    return Markup("".join(f"<p>{escape(p)}</p>" for p in paras))

@@ -70,3 +70,23 @@ def text_layer_boxes(textpage, width: float, height: float, highlight: Highlight
 def _clamp(box: Box) -> Box:
     x0, y0, x1, y1 = (min(1.0, max(0.0, v)) for v in box)
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def marked_paragraphs(text: str | None, highlight: Highlight | None) -> Markup:
+    """Section text as escaped `<p>` paragraphs, the query's words in `<mark>` (the item page's reading view)."""
+    out: list[str] = []
+    for para in (p.strip() for p in (text or "").split("\n")):
+        if not para:
+            continue
+        if highlight is None:
+            out.append(f"<p>{escape(para)}</p>")
+            continue
+        parts, cursor = [], 0
+        for span in iter_words(para):
+            if highlight.matches(span.word):
+                parts.append(str(escape(para[cursor:span.start])))
+                parts.append(f"<mark>{escape(para[span.start:span.end])}</mark>")
+                cursor = span.end
+        parts.append(str(escape(para[cursor:])))
+        out.append(f"<p>{''.join(parts)}</p>")
+    return Markup("".join(out))
