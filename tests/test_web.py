@@ -53,6 +53,14 @@ def test_facet_links_carry_the_filter_and_narrow(client) -> None:  # noqa: ANN00
         assert "Aktive filtre" in body
 
 
+def test_filters_without_words_keep_the_form(client) -> None:  # noqa: ANN001
+    r = client.get("/search?kind=referat&from=2025-01-01")
+    assert r.status_code == 200
+    html = text(r)
+    assert "Skriv et eller flere ord for at søge." in html
+    assert '<input type="hidden" name="kind" value="referat">' in html and 'value="2025-01-01"' in html
+
+
 def test_one_result_per_item(client) -> None:  # noqa: ANN001
     data = client.get("/search.json?q=lærepladser&per_item=1&limit=100").get_json()
     keys = [(h["meeting_id"], h["item_number"]) for h in data["hits"]]

@@ -80,7 +80,7 @@ def search():  # noqa: ANN201
     except BadSearch as err:
         abort(400, description=err.message)
     page = None
-    if params.q or params.active():
+    if params.q:  # filters alone (no words) show the front page with the filters kept in the form
         try:
             page = services().search(run_search, params)
         except QuerySyntaxError as err:
