@@ -85,6 +85,7 @@ EN: dict[str, str] = {
     "Siden som billede": "The page as an image",
     "Sidens tekst": "Text of the page",
     "OCR-læst side": "OCR'd page",
+    "ordenes placering er ikke gemt for denne side": "the words' places on this page are not stored",
     "Markerede ord": "Highlighted words",
     "sider": "pages",
     "Tilbage til punktet": "Back to the item",
