@@ -77,13 +77,15 @@ def search_url(query: BenchQuery, sort: str) -> str:
     return "/search?" + urlencode({k: v for k, v in args.items() if v})
 
 
-def bench_search_page(home: Path, engine: str, meetings: list[list[SectionDoc]], queries: list[BenchQuery]) -> None:
+def bench_search_page(home: Path, engine: str, meetings: list[list[SectionDoc]], queries: list[BenchQuery],
+                      build: bool = True) -> None:
     settings = Settings.resolve(home=home, env={}, engine=engine, quiet=True)
-    ix = open_index(settings.index_dir, engine)
-    start = time.perf_counter()
-    ix.add(doc for meeting in meetings for doc in meeting)
-    ix.close()
-    print(f"  {engine}: index built in {time.perf_counter() - start:.0f} s")
+    if build:
+        ix = open_index(settings.index_dir, engine)
+        start = time.perf_counter()
+        ix.add(doc for meeting in meetings for doc in meeting)
+        ix.close()
+        print(f"  {engine}: index built in {time.perf_counter() - start:.0f} s")
     client = create_app(settings).test_client()
     client.get("/search?q=kommunerne")  # open the searcher once, as a long-running server would
     timings: dict[str, list[float]] = {}
@@ -129,21 +131,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260616)
     parser.add_argument("--engine", choices=(*ENGINES, "both"), default="both")
     parser.add_argument("--dir", type=Path, help="where to build the archive (default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="the archive in --dir was built by an earlier run with the same options: only measure")
     args = parser.parse_args()
     engines = ENGINES if args.engine == "both" else (args.engine,)
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="bench-web-"))
-    bench_page_images(workdir)
+    if not args.reuse:
+        bench_page_images(workdir)
     material = load_material(SEEDS)
     meetings = list(synthetic_docs(material, args.sections, random.Random(args.seed)))
     queries = query_mix(material, random.Random(args.seed + 2), args.queries_per_category)
     home = workdir / "archive"
     home.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    fill_database(f"sqlite:///{(home / 'moedearkiv.sqlite').resolve()}", meetings)
+    if not args.reuse:
+        fill_database(f"sqlite:///{(home / 'moedearkiv.sqlite').resolve()}", meetings)
     print(f"archive: {args.sections} sections in {len(meetings)} meetings; database filled in "
           f"{time.perf_counter() - start:.0f} s; {len(queries)} search-page requests per engine")
     for engine in engines:
-        bench_search_page(home, engine, meetings, queries)
+        bench_search_page(home, engine, meetings, queries, build=not args.reuse)
 
 
 if __name__ == "__main__":

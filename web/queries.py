@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from storage.archive import Archive
-from storage.models import DocumentRow, ItemRow, MeetingRow, PageRow
+from storage.models import DocumentRow, ItemRow, MeetingRow, PageRow, SectionRow
 
 _KIND_ORDER = {"dagsorden": 0, "referat": 1, "bilag": 2, "andet": 3}
 _HEADING_DATE = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
@@ -264,29 +264,38 @@ class HitContext:
 
 
 def hit_contexts(archive: Archive, keys: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], HitContext]:
-    """Contexts of (meeting id, item number) pairs, read in one query per page of results."""
+    """Contexts of (meeting id, item number) pairs: three small queries per page of results (only the
+    Beslutning sections' text is read)."""
     meeting_ids = sorted({m for m, _ in keys})
     if not meeting_ids:
         return {}
-    out: dict[tuple[str, str | None], HitContext] = {}
+    pairs = sorted({(m, n) for m, n in keys if n})
     with archive.sessions() as session:
-        meetings = session.scalars(select(MeetingRow).where(MeetingRow.id.in_(meeting_ids))
-                                   .options(selectinload(MeetingRow.document))).all()
-        by_id = {m.id: m for m in meetings}
-        numbers = {n for _, n in keys if n}
-        items = session.scalars(select(ItemRow).where(ItemRow.meeting_id.in_(meeting_ids),
-                                                      ItemRow.number.in_(numbers or {""}))
-                                .options(selectinload(ItemRow.sections))).all()
-        item_by_key = {(i.meeting_id, i.number): i for i in items}
-        for meeting_id, number in keys:
-            meeting = by_id.get(meeting_id)
-            if meeting is None:
-                continue
-            item = item_by_key.get((meeting_id, number)) if number else None
-            decision = None
-            if item is not None:
-                view = _item_view(meeting, item)
-                decision = view.decisions[-1] if view.decisions else None
-            out[(meeting_id, number)] = HitContext(sha256=meeting.document.sha256, decision=decision,
-                                                   closed=bool(item.closed) if item is not None else False)
+        meetings = {row.id: row for row in session.execute(
+            select(MeetingRow.id, MeetingRow.date, MeetingRow.body, DocumentRow.sha256)
+            .join(DocumentRow, DocumentRow.id == MeetingRow.document_id).where(MeetingRow.id.in_(meeting_ids)))}
+        items = session.execute(select(ItemRow.id, ItemRow.meeting_id, ItemRow.number, ItemRow.closed)
+                                .where(tuple_(ItemRow.meeting_id, ItemRow.number).in_(pairs))).all() if pairs else []
+        decisions: dict[int, DecisionView] = {}
+        if items:
+            for item_id, heading, text, page in session.execute(
+                    select(SectionRow.item_id, SectionRow.heading, SectionRow.text, SectionRow.page_start)
+                    .where(SectionRow.item_id.in_([i.id for i in items]), SectionRow.name == "Beslutning")
+                    .order_by(SectionRow.item_id, SectionRow.position)):
+                if text:
+                    meeting = meetings[next(i.meeting_id for i in items if i.id == item_id)]
+                    decisions[item_id] = DecisionView(  # the last decision of the item wins
+                        decided_on=decision_date(heading) or meeting.date,
+                        decided_by=decision_body(heading) or meeting.body, text=text, source=meeting.sha256,
+                        page=page)
+    by_pair = {(i.meeting_id, i.number): i for i in items}
+    out: dict[tuple[str, str | None], HitContext] = {}
+    for meeting_id, number in keys:
+        meeting = meetings.get(meeting_id)
+        if meeting is None:
+            continue
+        item = by_pair.get((meeting_id, number)) if number else None
+        out[(meeting_id, number)] = HitContext(sha256=meeting.sha256,
+                                               decision=decisions.get(item.id) if item is not None else None,
+                                               closed=bool(item.closed) if item is not None else False)
     return out
