@@ -25,6 +25,7 @@ from web.searching import (
     export_search,
     hit_json,
     parse_params,
+    result_json,
     run_search,
 )
 
@@ -123,8 +124,7 @@ def _export_request():  # noqa: ANN202
 @bp.get("/search.json")
 def search_json():  # noqa: ANN201
     _params, result = _export_request()
-    return {"query": result.query, "total": result.total, "facets": result.facets,
-            "hits": [hit_json(h) for h in result.hits]}
+    return result_json(result)
 
 
 @bp.get("/search.csv")

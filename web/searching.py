@@ -22,6 +22,8 @@ SORTS = ("relevance", "newest", "oldest")
 FILTER_PARAMS = ("body", "municipality", "kind", "year", "section", "closed", "case")
 FACET_ORDER = ("body", "municipality", "kind", "year", "section", "closed")
 KINDS = ("dagsorden", "referat", "bilag", "andet")
+CLOSED_VALUES = {"1": True, "true": True, "0": False, "false": False}  # the index's facet says "true"/"false"
+NATIVE_SORT = {"relevance": "relevance", "newest": "-date", "oldest": "date"}  # the index's own sort names
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _MAX_TEXT = 300
 
@@ -97,8 +99,8 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
     if year is not None and not _YEAR.match(year):
         raise BadSearch(f"året {year!r} er ikke et årstal")
     closed = _text(args, "closed")
-    if closed is not None and closed not in ("0", "1"):
-        raise BadSearch("closed skal være 0 eller 1")
+    if closed is not None and closed not in CLOSED_VALUES:
+        raise BadSearch("closed skal være true eller false")
     params = SearchParams(q=_text(args, "q") or "", body=_text(args, "body"),
                           municipality=_text(args, "municipality"), kind=kind, year=year,
                           section=_text(args, "section"), closed=closed, case=_text(args, "case"),
@@ -124,7 +126,7 @@ def to_filters(params: SearchParams, with_dates: bool = True) -> SearchFilters:
     if "municipality" in _FILTER_FIELDS and params.municipality:
         extra["municipality"] = params.municipality
     if "closed" in _FILTER_FIELDS and params.closed is not None:
-        extra["closed"] = params.closed == "1"
+        extra["closed"] = CLOSED_VALUES[params.closed]
     return SearchFilters(section=params.section, kind=params.kind, body=params.body, date_from=date_from,
                          date_to=date_to, case_number=params.case, **extra)  # type: ignore[arg-type]
 
@@ -154,7 +156,7 @@ def run_search(index, params: SearchParams) -> SearchPage:  # noqa: ANN001 - any
     accepted = inspect.signature(index.search).parameters
     filters = to_filters(params)
     offset = (params.page - 1) * PER_PAGE
-    native = {k: v for k, v in (("sort", params.sort), ("offset", offset)) if k in accepted}
+    native = {k: v for k, v in (("sort", NATIVE_SORT[params.sort]), ("offset", offset)) if k in accepted}
     if "offset" in native and (params.sort == "relevance" or "sort" in native):
         result = index.search(params.q, filters, limit=PER_PAGE, per_item=True, **native)
         hits = result.hits
@@ -172,14 +174,27 @@ def run_search(index, params: SearchParams) -> SearchPage:  # noqa: ANN001 - any
 
 def export_search(index, params: SearchParams, limit: int, per_item: bool) -> SearchResult:  # noqa: ANN001
     """The list `search --json` gives for the same query and filters (best first)."""
+    if "sort" in inspect.signature(index.search).parameters:
+        return index.search(params.q, to_filters(params), limit=limit, per_item=per_item,
+                            sort=NATIVE_SORT[params.sort])
     result = index.search(params.q, to_filters(params), limit=limit, per_item=per_item)
     if params.sort != "relevance":
         result = replace(result, hits=tuple(_sorted(result.hits, params.sort)))
     return result
 
 
+def result_json(result: SearchResult) -> dict:
+    """`search --json`'s object: the index's own `as_json` where it has one (the CLI prints that too)."""
+    if hasattr(result, "as_json"):
+        return result.as_json()
+    return {"query": result.query, "total": result.total, "facets": result.facets,
+            "hits": [hit_json(h) for h in result.hits]}
+
+
 def hit_json(hit: Hit) -> dict:
     """The CLI's `search --json` hit, plus the one-meeting-one-record fields when the index has them."""
+    if hasattr(hit, "as_json"):
+        return hit.as_json()
     out = {"meeting_id": hit.meeting_id, "date": hit.date, "kind": hit.kind, "body": hit.body,
            "item_number": hit.item_number, "item_title": hit.item_title, "section": hit.section,
            "page": hit.page, "score": round(hit.score, 4), "snippet": hit.snippet}
