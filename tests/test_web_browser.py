@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.web_archive import web_settings
+from tests.web_archive import SCAN, sha256_of, web_settings
 from web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -142,7 +142,7 @@ def test_scanned_document_in_the_viewer(browser, base_url: str, js: bool) -> Non
 
     page = new_page(browser, js)
     page.goto(base_url + "/search?q=Brøndby")
-    link = page.locator('li.hit a[href*="/page/"]').first
+    link = page.locator(f'li.hit a[href^="/document/{sha256_of(SCAN)}/page/"]').first
     assert link.count() == 1
     link.click()
     assert page.locator("h1").inner_text().startswith("003-scan-p1-4.pdf")
