@@ -235,3 +235,43 @@ def test_a_moved_pdf_is_a_404_not_a_500(tmp_path) -> None:  # noqa: ANN001
     sha = sha256_of(CASE_REFERAT)
     assert client.get(f"/document/{sha}").status_code == 404
     assert client.get(f"/document/{sha}/page/1.png").status_code == 404
+
+
+def test_serve_command_binds_to_this_machine_by_default() -> None:
+    serve = main.commands["serve"]
+    defaults = {p.name: p.default for p in serve.params}
+    assert defaults["host"] == "127.0.0.1" and defaults["port"] == 8000
+    result = CliRunner().invoke(main, ["serve", "--port", "0"])
+    assert result.exit_code == 2  # port 0 is refused before anything is opened
+
+
+def test_serve_answers_over_http() -> None:
+    """`moedearkiv serve` as a user starts it: a real waitress server on a free local port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[1]
+    server = subprocess.Popen([sys.executable, str(root / "cli.py"), "--home", str(web_settings().home), "serve",
+                               "--port", str(port)], stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=l%C3%A6repladser", timeout=5) as r:
+                    html = r.read().decode("utf-8")
+                    assert r.headers["Content-Security-Policy"]
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("serve did not answer")
+        assert "<mark>lærepladser</mark>" in html
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
