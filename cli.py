@@ -390,5 +390,20 @@ def parse_command(ctx: click.Context, path: Path, explain: bool, as_json: bool) 
         click.echo(render_explanation(trace) if explain else render_explanation(trace).split("\n\n")[0])
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_home_option
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """The web reading room over the archive (read-only; Danish, English with ?lang=en)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    click.echo(f"moedearkiv: http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    waitress_serve(create_app(_settings(ctx)), host=host, port=port, threads=4, ident="moedearkiv")
+
+
 if __name__ == "__main__":
     main()

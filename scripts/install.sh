@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-dan tesseract-ocr-eng tesseract-ocr-osd poppler-utils qpdf
-              wdanish hunspell-da fonts-dejavu-core)
+              wdanish hunspell-da fonts-dejavu-core chromium)  # chromium: the reading room's browser tests
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
