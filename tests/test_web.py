@@ -14,7 +14,7 @@ from cli import main
 from tests.web_archive import BORN_DIGITAL, CASE_REFERAT, sha256_of, web_settings
 from web import create_app
 
-AGENDA = "kkr-hovedstaden-2026-06-16-dagsorden"
+AGENDA = "kkr-hovedstaden-2026-06-16"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_meeting_page(client) -> None:  # noqa: ANN001
     assert "KKR Hovedstaden" in html and "16. juni 2026" in html
     assert f'href="/meeting/{AGENDA}/item/3.7"' in html
     assert f'href="/document/{sha256_of(BORN_DIGITAL)}"' in html
-    minutes = text(client.get("/meeting/kkr-hovedstaden-2025-09-02-referat"))
+    minutes = text(client.get("/meeting/kkr-hovedstaden-2025-09-02"))
     present = re.search(r"<h3>Til stede \((\d+)\)</h3>", minutes)
     absent = re.search(r"<h3>Afbud \((\d+)\)</h3>", minutes)
     assert present and absent and int(present.group(1)) > 10 and int(absent.group(1)) > 0
@@ -144,7 +144,7 @@ def test_case_page_has_three_dated_decisions(client) -> None:  # noqa: ANN001
 
 
 def test_item_decisions_show_date_and_body(client) -> None:  # noqa: ANN001
-    html = text(client.get("/meeting/udvalget-for-plan-udvikling-og-kultur-puk-2013-06-20-referat/item/715"))
+    html = text(client.get("/meeting/udvalget-for-plan-udvikling-og-kultur-puk-2013-06-20/item/715"))
     assert "Udvalget for plan, udvikling og kultur (PUK)" in html
     assert "10. april 2013" in html and "20. juni 2013" in html
     assert 'class="side-by-side"' in html  # Indstilling next to Beslutning

@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-AGENDA = "kkr-hovedstaden-2026-06-16-dagsorden"
+AGENDA = "kkr-hovedstaden-2026-06-16"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="apt-get install chromium (scripts/install.sh does)")]

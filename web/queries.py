@@ -148,9 +148,13 @@ class Queries:
         with self.archive.sessions() as session:
             row = session.scalar(select(MeetingRow).where(MeetingRow.id == meeting_id).options(
                 selectinload(MeetingRow.items).selectinload(ItemRow.sections),
-                selectinload(MeetingRow.participants),
-                selectinload(MeetingRow.document).selectinload(DocumentRow.page_rows)))
-            return None if row is None else _meeting_view(row)
+                selectinload(MeetingRow.participants)))
+            if row is None:
+                return None
+            docs = session.scalars(select(DocumentRow).where(DocumentRow.meeting_id == meeting_id,
+                                                             DocumentRow.status == "ingested")
+                                   .options(selectinload(DocumentRow.page_rows))).all()
+            return _meeting_view(row, list(docs))
 
     def item(self, meeting_id: str, number: str) -> tuple[MeetingView, ItemView] | None:
         meeting = self.meeting(meeting_id)
@@ -186,14 +190,14 @@ class Queries:
         with self.archive.sessions() as session:
             doc = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256,
                                                            DocumentRow.status == "ingested")
-                                 .options(selectinload(DocumentRow.meeting)))
+                                 )
             if doc is None or not 1 <= number <= doc.pages:
                 return None
             page = session.scalar(select(PageRow).where(PageRow.document_id == doc.id, PageRow.number == number))
             return PageView(sha256=sha256, number=number, pages=doc.pages,
                             source=page.source if page else "text", text=page.text if page else "",
                             words=parse_words(getattr(page, "words", None)) if page else (),
-                            pdf_path=Path(doc.path), meeting_id=doc.meeting.id if doc.meeting else None,
+                            pdf_path=Path(doc.path), meeting_id=doc.meeting_id,
                             filename=doc.filename)
 
     def meeting_count(self) -> int:
@@ -221,36 +225,46 @@ def parse_words(value: object) -> tuple[WordBox, ...]:
     return tuple(out)
 
 
-def _section_view(section, sha: str, meeting: MeetingRow) -> SectionView:  # noqa: ANN001
+def _section_view(section, sha: str | None, meeting: MeetingRow) -> SectionView:  # noqa: ANN001
+    """Decision date and body as the merge stored them (from the heading, else the meeting's)."""
     decided_on = decided_by = None
     if section.name == "Beslutning":
-        decided_on = decision_date(section.heading) or meeting.date
-        decided_by = decision_body(section.heading) or meeting.body
+        decided_on = section.decided_on or decision_date(section.heading) or meeting.date
+        decided_by = section.decided_by or decision_body(section.heading) or meeting.body
     return SectionView(name=section.name, heading=section.heading, text=section.text, page_start=section.page_start,
-                       page_end=section.page_end, source=sha, decided_on=decided_on, decided_by=decided_by)
+                       page_end=section.page_end, source=section.source or sha, decided_on=decided_on,
+                       decided_by=decided_by)
 
 
-def _item_view(meeting: MeetingRow, item: ItemRow) -> ItemView:
-    sha = meeting.document.sha256
+def _item_view(meeting: MeetingRow, item: ItemRow, names: dict[str, str] | None = None) -> ItemView:
+    """`names` maps the meeting's documents' sha256 to file names, for the item's other sources ("also in")."""
+    sha = meeting.document.sha256 if meeting.document is not None else None
     sections = tuple(_section_view(s, sha, meeting) for s in item.sections)
-    decisions = tuple(DecisionView(decided_on=s.decided_on, decided_by=s.decided_by, text=s.text, source=sha,
+    decisions = tuple(DecisionView(decided_on=s.decided_on, decided_by=s.decided_by, text=s.text, source=s.source,
                                    page=s.page_start) for s in sections if s.name == "Beslutning" and s.text)
+    own = {s.source for s in sections} | {sha}
+    also_in = tuple(names[h] for h in (item.sources or []) if names and h in names and h not in own)
     return ItemView(item_id=f"{meeting.id}/{item.number}", meeting_id=meeting.id, number=item.number,
                     title=item.title, heading=item.heading, case_number=item.case_number, closed=bool(item.closed),
                     page_start=item.page_start, page_end=item.page_end, sections=sections, decisions=decisions,
-                    attachments=tuple(item.attachments or ()), source=sha)
+                    attachments=tuple(item.attachments or ()), source=sha, also_in=also_in)
 
 
-def _meeting_view(row: MeetingRow) -> MeetingView:
-    doc = row.document
-    source = SourceView(sha256=doc.sha256, filename=doc.filename, pages=doc.pages, role=row.kind,
-                        ocr_pages=tuple(p.number for p in doc.page_rows if p.source == "ocr"))
+_ROLE_ORDER = {"dagsorden": 0, "referat": 1, "item": 2, "copy": 3, "bilag": 4}
+
+
+def _meeting_view(row: MeetingRow, docs: list[DocumentRow]) -> MeetingView:
+    docs = sorted(docs, key=lambda d: (_ROLE_ORDER.get(d.role or "", 9), d.filename))
+    sources = tuple(SourceView(sha256=d.sha256, filename=d.filename, pages=d.pages, role=d.role or "copy",
+                               ocr_pages=tuple(p.number for p in d.page_rows if p.source == "ocr")) for d in docs)
+    stages = tuple(dict.fromkeys(d.role for d in docs if d.role in ("dagsorden", "referat"))) or (row.kind,)
+    names = {d.sha256: d.filename for d in docs}
     return MeetingView(
-        meeting_id=row.id, body=row.body, municipality=getattr(row, "municipality", None), date=row.date,
-        start_time=row.start_time, location=row.location, kind=row.kind, stages=(row.kind,), sources=(source,),
+        meeting_id=row.id, body=row.body, municipality=row.municipality, date=row.date,
+        start_time=row.start_time, location=row.location, kind=row.kind, stages=stages, sources=sources,
         participants=tuple(ParticipantView(name=p.name, party=p.party, municipality=p.municipality, status=p.status,
                                            role=p.role, substitute_for=p.substitute_for) for p in row.participants),
-        items=tuple(_item_view(row, i) for i in row.items),
+        items=tuple(_item_view(row, i, names) for i in row.items),
     )
 
 
@@ -273,20 +287,22 @@ def hit_contexts(archive: Archive, keys: list[tuple[str, str | None]]) -> dict[t
     with archive.sessions() as session:
         meetings = {row.id: row for row in session.execute(
             select(MeetingRow.id, MeetingRow.date, MeetingRow.body, DocumentRow.sha256)
-            .join(DocumentRow, DocumentRow.id == MeetingRow.document_id).where(MeetingRow.id.in_(meeting_ids)))}
+            .outerjoin(DocumentRow, DocumentRow.id == MeetingRow.document_id).where(MeetingRow.id.in_(meeting_ids)))}
         items = session.execute(select(ItemRow.id, ItemRow.meeting_id, ItemRow.number, ItemRow.closed)
                                 .where(tuple_(ItemRow.meeting_id, ItemRow.number).in_(pairs))).all() if pairs else []
         decisions: dict[int, DecisionView] = {}
         if items:
-            for item_id, heading, text, page in session.execute(
-                    select(SectionRow.item_id, SectionRow.heading, SectionRow.text, SectionRow.page_start)
+            for item_id, heading, text, page, on, by, source in session.execute(
+                    select(SectionRow.item_id, SectionRow.heading, SectionRow.text, SectionRow.page_start,
+                           SectionRow.decided_on, SectionRow.decided_by, SectionRow.source)
                     .where(SectionRow.item_id.in_([i.id for i in items]), SectionRow.name == "Beslutning")
                     .order_by(SectionRow.item_id, SectionRow.position)):
                 if text:
                     meeting = meetings[next(i.meeting_id for i in items if i.id == item_id)]
                     decisions[item_id] = DecisionView(  # the last decision of the item wins
-                        decided_on=decision_date(heading) or meeting.date,
-                        decided_by=decision_body(heading) or meeting.body, text=text, source=meeting.sha256,
+                        decided_on=on or decision_date(heading) or meeting.date,
+                        decided_by=by or decision_body(heading) or meeting.body, text=text,
+                        source=source or meeting.sha256,
                         page=page)
     by_pair = {(i.meeting_id, i.number): i for i in items}
     out: dict[tuple[str, str | None], HitContext] = {}
