@@ -14,6 +14,10 @@ from parsers.lexicon import municipality_names
 
 COPY_CONTAINMENT = 0.8  # share of the smaller document's distinct words found in the larger one
 PIECE_CONTAINMENT = 0.7  # share of a stand-alone document's word pairs found in a meeting's document
+# A piece must hold this many distinct word pairs (about half a page of running text) to be judged a copy: a cover,
+# a mission statement and a member list are printed alike in every meeting of a body, so a scan of only those
+# pages says nothing about which meeting it belongs to (regression: 003-scan-p1-4.pdf joined another meeting).
+MIN_PIECE_PAIRS = 150
 _WORD = re.compile(r"[^\W\d_]{3,}")
 QUALITY = {"text": 0, "ocr": 1, "repaired": 2}  # born-digital over OCR over repaired
 
@@ -58,6 +62,14 @@ def is_copy_within(part: frozenset[str], whole: frozenset[str]) -> bool:
     if len(part) < 20 or len(part) > 1.1 * len(whole):
         return False
     return len(part & whole) / len(part) >= PIECE_CONTAINMENT
+
+
+def piece_containment(part: frozenset[str], whole: frozenset[str]) -> float:
+    """For a document with no meeting of its own (no body or date found): the share of its word pairs found in
+    `whole`; 0 when it is too small to tell (MIN_PIECE_PAIRS) or the larger one."""
+    if len(part) < MIN_PIECE_PAIRS or len(part) > 1.1 * len(whole):
+        return 0.0
+    return len(part & whole) / len(part)
 
 
 def quality(page_sources: list[str]) -> int:

@@ -13,7 +13,17 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
 from pipeline.errors import MoedearkivError
 from pipeline.export import SourceInfo
-from pipeline.identity import group_key, is_copy_within, quality, shingles, slug, standalone_id, title_match
+from pipeline.identity import (
+    PIECE_CONTAINMENT,
+    group_key,
+    is_copy_within,
+    piece_containment,
+    quality,
+    shingles,
+    slug,
+    standalone_id,
+    title_match,
+)
 from pipeline.merge import (
     MergedItem,
     MergedMeeting,
@@ -303,12 +313,14 @@ class Archive:
         """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
         cover the OCR could not read, say)."""
         mine = shingles("\n".join(p.text for p in row.page_rows))
+        best: tuple[float, str] | None = None  # the best match, not the first: ingest order must not matter
         for other in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
                                                                DocumentRow.status == "ingested")
                                      .order_by(DocumentRow.sha256)):
-            if is_copy_within(mine, shingles("\n".join(p.text for p in other.page_rows))):
-                return other.group_key
-        return None
+            score = piece_containment(mine, shingles("\n".join(p.text for p in other.page_rows)))
+            if score >= PIECE_CONTAINMENT and (best is None or score > best[0]):
+                best = (score, other.group_key)
+        return best[1] if best else None
 
     def _write_standalone(self, session: Session, row: DocumentRow) -> str:
         meeting_id = standalone_id(row.filename)
