@@ -50,14 +50,26 @@ def test_a_clean_documents_words_repair_their_damaged_spelling_elsewhere(archive
     assert fixed_taught >= 0.8 * len(unknown) and fixed_taught > fixed_plain, (fixed_taught, fixed_plain, unknown)
 
 
+def _pages(services: Services, meeting_id: str) -> list[tuple[int, str, str]]:
+    """(number, source, text) of every page of the meeting's documents, as stored."""
+    from sqlalchemy import select
+
+    from storage.models import DocumentRow, PageRow
+
+    with services.archive.sessions() as session:
+        return [tuple(r) for r in session.execute(
+            select(PageRow.number, PageRow.source, PageRow.text).join(DocumentRow)
+            .where(DocumentRow.meeting_id == meeting_id))]
+
+
 def test_a_repaired_documents_pages_teach_nothing(archive_home: Services) -> None:
     """001.pdf's pages were repaired: the words only they have are not learnt, nor its participants' names."""
     vocabulary = archive_vocabulary(archive_home.archive)
     repaired_id = next(m for m in archive_home.archive.meeting_ids() if "2025-09-02" in m)
-    repaired = {p.number: p.text for p in archive_home.archive.pages_of(repaired_id) if p.source == "repaired"}
+    repaired = {n: text for n, source, text in _pages(archive_home, repaired_id) if source == "repaired"}
     assert len(repaired) > 20
-    others = learnt_words(p.text for m in archive_home.archive.meeting_ids() if m != repaired_id
-                          for p in archive_home.archive.pages_of(m))
+    others = learnt_words(text for m in archive_home.archive.meeting_ids() if m != repaired_id
+                          for _, _, text in _pages(archive_home, m))
     only_repaired = learnt_words(repaired.values()) - others
     assert len(only_repaired) > 50 and not only_repaired & vocabulary
     assert all(re.search("[æøåÆØÅ]", w) for w in vocabulary)
