@@ -610,6 +610,8 @@ def _stored(row: MeetingRow, docs: list[DocumentRow]) -> StoredMeeting:
                                    heading=s.heading) for s in i.sections),
         ) for i in row.items),
         tables=tables_of(row.tables),
+        # the agenda system the parser recognised in the primary document (kept in its own parse, `parsed`)
+        template=((row.document.parsed or {}).get("template") if row.document is not None else None) or "generic",
     )
     meta = {(i, j): SectionMeta(source=s.source, decided_on=s.decided_on, decided_by=s.decided_by,
                                 raw_text=s.raw_text or "")

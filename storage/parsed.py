@@ -15,7 +15,7 @@ def tables_of(rows: list | None) -> tuple[Table, ...]:
 def to_json(meeting: Meeting, raw_texts: dict[tuple[int, int], str]) -> dict:
     return {
         "kind": meeting.kind, "body": meeting.body, "date": meeting.date, "start_time": meeting.start_time,
-        "location": meeting.location,
+        "location": meeting.location, "template": meeting.template,
         "participants": [{"name": p.name, "party": p.party, "municipality": p.municipality, "status": p.status,
                           "substitute_for": p.substitute_for, "role": p.role} for p in meeting.participants],
         "toc": [{"number": t.number, "title": t.title, "page": t.page} for t in meeting.toc],
@@ -51,6 +51,6 @@ def from_json(data: dict) -> tuple[Meeting, dict[tuple[int, int], str]]:
         location=data.get("location"),
         participants=tuple(Participant(**p) for p in data.get("participants", [])),
         toc=tuple(TocEntry(**t) for t in data.get("toc", [])), items=tuple(items),
-        tables=tables_of(data.get("tables")),
+        tables=tables_of(data.get("tables")), template=data.get("template") or "generic",
     )
     return meeting, raw

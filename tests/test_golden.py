@@ -65,10 +65,16 @@ def test_export_matches_golden_file(path: Path, repairer: Repairer, tmp_path: Pa
     assert not differences, "\n".join(differences[:20])
 
 
+# What the archive adds when it files a document under its meeting (tested in tests/test_meeting_record.py): ids,
+# the meeting's sources, where each section came from, decision dates and bodies, the municipality.
+ARCHIVE_FIELDS = frozenset({"meeting_id", "id", "ingested_at", "sources", "decided_on", "decided_by", "municipality"})
+
+
 def _without_ids(data: object) -> object:
-    """An export without the parts that name the archive rather than the file (meeting id, ingest time)."""
+    """An export without the parts that name the archive rather than the file (ids, sources, merge results)."""
     if isinstance(data, dict):
-        return {k: _without_ids(v) for k, v in data.items() if k not in ("meeting_id", "id", "ingested_at")}
+        return {k: _without_ids(v) for k, v in data.items() if k not in ARCHIVE_FIELDS
+                and not (k == "source" and not isinstance(v, dict)) and not (k == "pages" and isinstance(v, list))}
     if isinstance(data, list):
         return [_without_ids(v) for v in data]
     return data

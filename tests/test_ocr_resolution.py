@@ -100,9 +100,15 @@ def test_a_scan_with_a_70_dpi_page_size_parses_like_its_born_digital_twin() -> N
         # the word boxes of the OCR'd pages are stored with them
         archive = Archive(f"sqlite:///{home}/t.sqlite")
         with archive.sessions.begin() as session:
-            meeting_id = archive.add_document(session, SCAN_70DPI, "0" * 64, scan_pages, scan, {})
-        stored = archive.pages_of(meeting_id)
-        words = stored[0].words
+            archive.add_document(session, SCAN_70DPI, "0" * 64, scan_pages, scan, {})
+        from sqlalchemy import select
+
+        from storage.models import DocumentRow, PageRow
+
+        with archive.sessions() as session:
+            stored = session.scalars(select(PageRow).join(DocumentRow).where(DocumentRow.sha256 == "0" * 64)
+                                     .order_by(PageRow.number)).all()
+            words = tuple(tuple(w) for w in stored[0].words)
         assert words == scan_pages[0].words and len(words) > 50
         assert all(0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 for _, x0, y0, x1, y1 in words)
         dato = next(w for w in words if w[0] == "Dato:")
