@@ -315,3 +315,29 @@ def hit_contexts(archive: Archive, keys: list[tuple[str, str | None]]) -> dict[t
                                                decision=decisions.get(item.id) if item is not None else None,
                                                closed=bool(item.closed) if item is not None else False)
     return out
+
+
+_MARKED = re.compile(r"\[\[(.+?)\]\]")
+
+
+def hit_pages(archive: Archive, hits: list[tuple[str | None, int | None, str]]) -> list[int | None]:
+    """The page each hit's words are on: (document sha256, the record's first page, snippet) -> page number.
+
+    A section (or a document's text, indexed as one record) may run over several pages, and the index knows
+    only its first: the link should open the page where the snippet's marked words are, so the first page
+    from there on holding one of them is taken, else the record's first page."""
+    out: list[int | None] = []
+    with archive.sessions() as session:
+        for sha, first, snippet in hits:
+            words = {w.casefold() for w in _MARKED.findall(snippet or "")}
+            page = first
+            if sha and first and words:
+                for number, text in session.execute(
+                        select(PageRow.number, PageRow.text).join(DocumentRow, DocumentRow.id == PageRow.document_id)
+                        .where(DocumentRow.sha256 == sha, PageRow.number >= first).order_by(PageRow.number)):
+                    folded = (text or "").casefold()
+                    if any(w in folded for w in words):
+                        page = number
+                        break
+            out.append(page)
+    return out

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from index.model import QuerySyntaxError
 from web.app import Services
 from web.highlight import query_highlight, snippet_html
-from web.queries import hit_contexts
+from web.queries import hit_contexts, hit_pages
 from web.render import page_boxes, page_png
 from web.searching import (
     FACET_ORDER,
@@ -87,6 +87,8 @@ def search():  # noqa: ANN201
         except QuerySyntaxError as err:
             abort(400, description=f"Søgningen {params.q!r} kunne ikke forstås: {err}")
     contexts = hit_contexts(services().archive, [(h.meeting_id, h.item_number) for h in page.hits]) if page else {}
+    pages = hit_pages(services().archive, [(getattr(contexts.get((h.meeting_id, h.item_number)), "sha256", None),
+                                            h.page, h.snippet) for h in page.hits]) if page else []
     base = params.url_args()
     base.pop("page", None)
 
@@ -100,7 +102,7 @@ def search():  # noqa: ANN201
             values = page.result.facets.get(name)
             if values and name in FILTERABLE:
                 facets.append((name, list(values.items())[:12]))
-    return render_template("search.html", params=params, page=page, contexts=contexts, facets=facets,
+    return render_template("search.html", params=params, page=page, contexts=contexts, pages=pages, facets=facets,
                            with_args=with_args, meetings=services().queries.meeting_count(),
                            export_args=urlencode({**base, "per_item": "1", "limit": str(MAX_FETCH)}))
 
