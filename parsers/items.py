@@ -167,6 +167,23 @@ def _paragraphs(rows: Sequence[Row], indices: Sequence[int]) -> list[list[str]]:
     return out
 
 
+def _same_style_as_numbered(rows: Sequence[Row], title_rows: list[int]) -> list[int]:
+    """A numbered title ('1. Boliger ved ...', bold 12 pt) wraps in its own type; a row under it in other type
+    that the document prints again elsewhere ('A. Sager til afgørelse i byrådet', 9 pt, under every item of
+    the group) is the item's metadata line, not more title."""
+    first = next((i for i in title_rows if _numbered(rows[i].text)), None)
+    if first is None or not rows[first].has_layout or not rows[first].bold:
+        return title_rows
+    size = rows[first].size or 0.0
+
+    def same(row: Row) -> bool:
+        if not row.has_layout or (bool(row.bold) and abs((row.size or 0.0) - size) < 1.0):
+            return True
+        return sum(r.text == row.text for r in rows) < 2
+
+    return [i for i in title_rows if i <= first or same(rows[i])]
+
+
 def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
     labels: list[str] = []
     number: str | None = None
@@ -198,6 +215,7 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
             title_rows.append(i)
         else:
             title_rows.append(i)
+    title_rows = _same_style_as_numbered(rows, title_rows)
     paragraphs = _paragraphs(rows, title_rows)
     if len(paragraphs) > 1 and (labels or group_title) and group_title is None:
         group_title = join_lines(paragraphs[0])  # 'Regionalpolitiske sager' above 'Status på ...'

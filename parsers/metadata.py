@@ -51,7 +51,18 @@ _BODY_PATTERNS = (
     re.compile(r"^(?:(?:Referat|Dagsorden)\s+(?:for|fra|til)\s+)?"
                r"((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
     re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|[Ff]ra|til) (.+?)(?: Side \d+)?$"),
+    # the body named in a meeting phrase: 'Referat af møde i Klima- og Planudvalget', 'mødet i Økonomiudvalget',
+    # 'Aalborg Byråds møde mandag den 11. december 2023, kl. 16.00 i Medborgerhuset'
+    re.compile(r"""^(?:(?:Referat|Dagsorden|Beslutningsprotokol)\s+(?:af|for|fra|til)\s+)?(?:til\s+)?
+                   (?:det\s+)?møde[t]?\s+i\s+([A-ZÆØÅ][\wæøå-]*(?:\s+(?:og|for|\w+-)\s*[\wæøåÆØÅ-]+)*)
+                   (?:\s+(?:den|d\.)\s.*|,.*)?$""", re.VERBOSE | re.IGNORECASE),
+    re.compile(r"^((?:[A-ZÆØÅ][\wæøå-]+\s+)?[A-ZÆØÅ][\wæøå-]+)s\s+møde\s+(?:den\b|d\.|\w+dag\b)"),
 )
+
+
+# the place after the clock time in a date line: '..., kl. 16.00 i Medborgerhuset', 'kl. 13:00-15:00 på Rådhuset'
+_PLACE_AFTER_CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?,?\s+(?:i|på)\s+"
+                                r"([A-ZÆØÅ].{2,100})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +76,8 @@ class MeetingFacts:
 
 def unspace(text: str) -> str:
     """'K K R  H O V E D S T A D E N' → 'KKR HOVEDSTADEN' (letter-spaced titles)."""
-    if re.fullmatch(r"(?:\w ?)+(?:  (?:\w ?)+)*", text) and re.search(r"\w \w \w", text):
+    if (re.fullmatch(r"(?:\w ?)+(?:  (?:\w ?)+)*", text) and re.search(r"\w \w \w", text)
+            and all(len(token) == 1 for token in text.split())):  # 'mødet i Økonomiudvalget' is no spaced title
         return " ".join(word.replace(" ", "") for word in re.split(r"\s{2,}", text))
     return text
 
@@ -229,6 +241,10 @@ def find_location(rows: Sequence[Row]) -> str | None:
         match = re.match(r"^i ([A-ZÆØÅ].{3,100})$", row.text)
         if match:
             return match.group(1).strip()
+    for row in rows[:FRONT_ROWS]:  # 'Den 09.01.2020 kl. 13:00 i Tapperiet, Sdr. Badevej 1, 4600 Køge'
+        match = _PLACE_AFTER_CLOCK.search(row.text) if iso_date(row.text) else None
+        if match:
+            return match.group(1).strip(" .")
     return _place_after_time(rows[:FRONT_ROWS])
 
 
