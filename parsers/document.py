@@ -6,6 +6,7 @@ kind depends on what was found.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -38,7 +39,16 @@ def _content_end(rows: Sequence[Row], start: int, end: int) -> int:
     for k in range(start, end):
         if rows[k].text.casefold().rstrip(" :") in END_MARKERS:
             return k
+    while end - 1 > start and end < len(rows) and _group_over(rows[end - 1], rows[end]):
+        end -= 1
     return end
+
+
+def _group_over(row: Row, heading: Row) -> bool:
+    """'Lukkede punkter' (bold 14 pt) right above '4. Salg af areal' (bold 12 pt): a row set larger than the
+    next item's heading heads the items after it; it is no text of the item before."""
+    return bool(row.bold and heading.bold and row.size and heading.size and row.size > heading.size + 0.5
+                and len(row.text) <= 80 and not re.search(r"[.;,]$", row.text))
 
 
 @dataclass(frozen=True, slots=True)
