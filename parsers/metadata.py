@@ -33,7 +33,8 @@ _PLACE_LABEL = re.compile(r"""^(?:sted|mødested|lokale|mødelokale)\s*:?\s+(.+)
 # a label alone on its row, its value in a column beside it: 'Dato:' 'Tid:' 'Sted:' then '6. oktober 2016' ...
 _STACKED_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]{1,15}(?: [a-zæøå]{1,10})?)\s*:$")
 _STACKED_KEYS = {"dato": "date", "mødedato": "date", "tid": "time", "tidspunkt": "time", "mødetid": "time",
-                 "kl": "time", "sted": "place", "mødested": "place", "lokale": "place", "mødelokale": "place"}
+                 "kl": "time", "sted": "place", "mødested": "place", "lokale": "place", "mødelokale": "place",
+                 "starttidspunkt": "time", "mødestart": "time", "start": "time"}
 _KIND_WORD = re.compile(r"\b(" + "|".join(KIND_WORDS) + r")\b", re.IGNORECASE)
 _MEETING_DATE_PHRASE = re.compile(r"\bmøde(?:t)? (?:den|d\.) (\d{1,2}\. \w+ \d{4})", re.IGNORECASE)
 _RUNNING_DATE = re.compile(r"\| (\d{1,2}-\d{1,2}-\d{4})$")
@@ -175,7 +176,24 @@ def stacked_labels(rows: Sequence[Row]) -> dict[str, str]:
             return {_STACKED_KEYS[label]: value for label, value in zip(labels, values, strict=False)
                     if label in _STACKED_KEYS}
         k += 1
-    return {}
+    return _label_over_value(front)
+
+
+def _label_over_value(rows: Sequence[Row]) -> dict[str, str]:
+    """A cover of small bold labels each over its value ('STED' / 'Kanalstræde 2, mødelokale 0.21',
+    'STARTTIDSPUNKT' / '04-06-2020 09:00:00'): the values of the labels it knows; a time label's value
+    that carries the date gives the date too."""
+    out: dict[str, str] = {}
+    for row, value in zip(rows, rows[1:], strict=False):
+        label = row.text.strip().rstrip(" :").casefold()
+        key = _STACKED_KEYS.get(label)
+        if (key and key not in out and row.bold and value.bold is False
+                and (row.text.isupper() or row.text.rstrip().endswith(":"))
+                and (row.size or 0) <= (value.size or 0)):
+            out[key] = value.text.strip()
+    if out.get("time") and "date" not in out and iso_date(out["time"]):
+        out["date"] = out["time"]
+    return out if len(out) >= 2 else {}
 
 
 def _date_only(text: str) -> bool:
