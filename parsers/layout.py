@@ -27,7 +27,7 @@ _PAGE_STAMP = re.compile(
     re.IGNORECASE,
 )
 # a running line that ends in a page stamp: 'Økonomiudvalget 26.04.2017 - Side 1 af 2', 'Udvalget … – side 2'
-_STAMPED_LINE = re.compile(r"^.{3,120}?(?:\s[-–|,]\s*|\s{2,})(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?$",
+_STAMPED_LINE = re.compile(r"^.{3,120}?(?:\s[-–|,·•]\s*|\s{2,})(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?$",
                            re.IGNORECASE)
 _CASE_LIKE = re.compile(r"^(?:[A-ZÆØÅ]{2,5}-\d{4}-\d+|sags?\.?\s?nr|punkt\s+\d)", re.IGNORECASE)
 

@@ -141,7 +141,8 @@ def find_body(rows: Sequence[Row], all_rows: Sequence[Row]) -> str | None:
                 name = match.group(1).strip()
                 if _OPEN_NAME_END.search(name) and k + 1 < len(front):
                     name = f"{name} {front[k + 1].text}"  # the name wraps onto the next row
-                return title_case(name)
+                name = title_case(name)
+                return name[:1].upper() + name[1:]  # 'Dagsorden for byrådet': the body is a name
     deciding = [d[0] for d in (decision_meeting(row.text) for row in all_rows) if d and d[0]]
     if deciding:
         return deciding[-1]  # a single-item print: 'Sundheds- og Forebyggelsesudvalgets beslutning den ...'
