@@ -83,7 +83,7 @@ def find_anchors(rows: Sequence[Row], skip: frozenset[int], template: Template =
                 anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials,
                                       closed=bool(CLOSED_MARK.search(row.text))))
         if anchors or patterns is GENERIC:
-            return _with_number_rows(rows, anchors, skip)
+            return _with_styled_titles(rows, _with_number_rows(rows, anchors, skip), skip)
     return []
 
 
@@ -105,6 +105,35 @@ def _with_number_rows(rows: Sequence[Row], anchors: list[Anchor], skip: frozense
     return sorted(out, key=lambda a: a.row)
 
 
+def _title_style(row: Row) -> tuple[bool, float] | None:
+    return (True, round(row.size or 0.0, 1)) if row.bold and row.size else None
+
+
+def _with_styled_titles(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:
+    """A numbered title ('1. Godkendelse af dagsordenen', bold 13 pt) set like the titles over the case-number
+    rows is an item although no case number follows it (a standing item has none)."""
+    styles: dict[tuple[bool, float], int] = {}
+    near: set[int] = set()
+    for a in anchors:
+        for i in range(max(0, a.row - 3), a.row + 1):
+            near.add(i)
+            style = _title_style(rows[i])
+            if style and FLAT.match(rows[i].text):
+                styles[style] = styles.get(style, 0) + 1
+                break
+    known = {style for style, n in styles.items() if n >= 2}
+    if not known or any(SUB.match(rows[i].text) for i in near):
+        return anchors  # '1. Group' over '1.1 Title': numbered rows there are groups, not items
+    out = list(anchors)
+    for i, row in enumerate(rows):
+        match = FLAT.match(row.text)
+        if (match and i not in skip and i not in near and _title_style(row) in known
+                and not any(a.row - 3 <= i <= a.row for a in anchors)
+                and not (i + 1 < len(rows) and rows[i + 1].bold is False and FLAT.match(rows[i + 1].text))):
+            out.append(Anchor(row=i, case_number=None, initials=None, number=match.group("n")))
+    return sorted(out, key=lambda a: a.row)
+
+
 def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.;:!?]$", text)) and not re.search(r"\b(?:mv|m\.v|bl\.a|ca|nr)\.$", text)
 
@@ -120,6 +149,8 @@ def _numbered(text: str) -> re.Match[str] | None:
 
 def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
     """Walk up from the anchor over title rows, labels and a group heading; stop at body text."""
+    if FLAT.match(rows[anchor].text) and not GENERIC.case_match(rows[anchor].text):
+        return _interpret(rows, [anchor], anchor)  # a numbered title that is its own anchor
     taken: list[int] = []
     text_rows = 0
     seen_label = False
