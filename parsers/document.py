@@ -6,11 +6,12 @@ kind depends on what was found.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from parsers.attachments import attachments
-from parsers.headings import learned_headings, merged
+from parsers.headings import learned_headings, merged, styled_headings
 from parsers.items import Anchor, Heading, closed_title, find_anchors, group_break, number_items, read_heading
 from parsers.layout import Row, strip_furniture, to_rows
 from parsers.metadata import MeetingFacts, meeting_facts
@@ -38,7 +39,16 @@ def _content_end(rows: Sequence[Row], start: int, end: int) -> int:
     for k in range(start, end):
         if rows[k].text.casefold().rstrip(" :") in END_MARKERS:
             return k
+    while end - 1 > start and end < len(rows) and _group_over(rows[end - 1], rows[end]):
+        end -= 1
     return end
+
+
+def _group_over(row: Row, heading: Row) -> bool:
+    """'Lukkede punkter' (bold 14 pt) right above '4. Salg af areal' (bold 12 pt): a row set larger than the
+    next item's heading heads the items after it; it is no text of the item before."""
+    return bool(row.bold and heading.bold and row.size and heading.size and row.size > heading.size + 0.5
+                and len(row.text) <= 80 and not re.search(r"[.;,]$", row.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +156,7 @@ def parse_traced(lines: Sequence[Line], filename: str, settings: ParserSettings 
     """Parse one document and keep the trace of why each row became what it is."""
     raw_rows = to_rows(lines, settings)
     template, scores = choose(raw_rows, settings)
-    headings = merged(learned_headings(raw_rows, settings), template.headings)
+    headings = merged(styled_headings(raw_rows, settings), learned_headings(raw_rows, settings), template.headings)
     with document_headings(headings):  # a heading on every page top is structure, not a running header
         rows = strip_furniture(raw_rows, template)
         return _parse(raw_rows, rows, template, scores, headings, settings)

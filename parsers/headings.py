@@ -67,6 +67,48 @@ def learned_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) ->
             if n >= settings.min_repeated_heading}
 
 
+def _bare(text: str) -> re.Match[str] | None:
+    """A bare label as printed or in capitals ('Økonomi', 'ØKONOMI'), matched in its capitalised form."""
+    label = text.strip().rstrip(" :")
+    return _BARE.match(label.capitalize() if label.isupper() else label)
+
+
+def _style(row: Row) -> tuple[bool, float] | None:
+    return (True, round(row.size or 0.0, 1)) if row.bold else None
+
+
+def styled_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) -> dict[str, str]:
+    """casefolded label -> section name, for short bare rows set in the style (bold, same size) the document
+    uses for the headings the vocabulary knows ('Resume', 'Indstilling'), standing over plain text: a heading
+    printed only once ('Beslutningskompetence', 'Økonomi') is still a heading when it looks like the others."""
+    styles: Counter[tuple[bool, float]] = Counter()
+    for row in rows:
+        style = _style(row)
+        if style and heading_name(row.text) and _bare(row.text):
+            styles[style] += 1
+    known = {style for style, n in styles.items() if n >= settings.min_repeated_heading}
+    if not known:
+        return {}
+    out: dict[str, str] = {}
+    context = -1
+    for k, row in enumerate(rows[:-1]):
+        if _NUMBERED_ROW.match(row.text) or GENERIC.case_match(row.text):
+            context = k
+            continue
+        nxt = rows[k + 1]
+        match = _bare(row.text)
+        if (not match or context < 0 or k == context + 1 or _style(row) not in known or nxt.bold is not False
+                or len(row.text) > settings.max_heading_chars or row.text.rstrip().endswith(":")  # 'Tidsplan:' in text
+                or _NUMBERED_ROW.match(nxt.text) or GENERIC.case_match(nxt.text)):  # a title over its number
+            continue
+        label = match.group("label")
+        key = label.casefold()
+        if key in META_LABELS or heading_name(label):
+            continue
+        out.setdefault(key, HEADINGS.get(key, label))
+    return out
+
+
 def merged(*tables: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for table in tables:

@@ -83,7 +83,7 @@ def find_anchors(rows: Sequence[Row], skip: frozenset[int], template: Template =
                 anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials,
                                       closed=bool(CLOSED_MARK.search(row.text))))
         if anchors or patterns is GENERIC:
-            return _with_number_rows(rows, anchors, skip)
+            return _with_styled_titles(rows, _with_number_rows(rows, anchors, skip), skip)
     return []
 
 
@@ -105,6 +105,35 @@ def _with_number_rows(rows: Sequence[Row], anchors: list[Anchor], skip: frozense
     return sorted(out, key=lambda a: a.row)
 
 
+def _title_style(row: Row) -> tuple[bool, float] | None:
+    return (True, round(row.size or 0.0, 1)) if row.bold and row.size else None
+
+
+def _with_styled_titles(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:
+    """A numbered title ('1. Godkendelse af dagsordenen', bold 13 pt) set like the titles over the case-number
+    rows is an item although no case number follows it (a standing item has none)."""
+    styles: dict[tuple[bool, float], int] = {}
+    near: set[int] = set()
+    for a in anchors:
+        for i in range(max(0, a.row - 3), a.row + 1):
+            near.add(i)
+            style = _title_style(rows[i])
+            if style and FLAT.match(rows[i].text):
+                styles[style] = styles.get(style, 0) + 1
+                break
+    known = {style for style, n in styles.items() if n >= 2}
+    if not known or any(SUB.match(rows[i].text) for i in near):
+        return anchors  # '1. Group' over '1.1 Title': numbered rows there are groups, not items
+    out = list(anchors)
+    for i, row in enumerate(rows):
+        match = FLAT.match(row.text)
+        if (match and i not in skip and i not in near and _title_style(row) in known
+                and not any(a.row - 3 <= i <= a.row for a in anchors)
+                and not (i + 1 < len(rows) and rows[i + 1].bold is False and FLAT.match(rows[i + 1].text))):
+            out.append(Anchor(row=i, case_number=None, initials=None, number=match.group("n")))
+    return sorted(out, key=lambda a: a.row)
+
+
 def _ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.;:!?]$", text)) and not re.search(r"\b(?:mv|m\.v|bl\.a|ca|nr)\.$", text)
 
@@ -120,6 +149,8 @@ def _numbered(text: str) -> re.Match[str] | None:
 
 def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
     """Walk up from the anchor over title rows, labels and a group heading; stop at body text."""
+    if FLAT.match(rows[anchor].text) and not GENERIC.case_match(rows[anchor].text):
+        return _interpret(rows, [anchor], anchor)  # a numbered title that is its own anchor
     taken: list[int] = []
     text_rows = 0
     seen_label = False
@@ -167,6 +198,23 @@ def _paragraphs(rows: Sequence[Row], indices: Sequence[int]) -> list[list[str]]:
     return out
 
 
+def _same_style_as_numbered(rows: Sequence[Row], title_rows: list[int]) -> list[int]:
+    """A numbered title ('1. Boliger ved ...', bold 12 pt) wraps in its own type; a row under it in other type
+    that the document prints again elsewhere ('A. Sager til afgørelse i byrådet', 9 pt, under every item of
+    the group) is the item's metadata line, not more title."""
+    first = next((i for i in title_rows if _numbered(rows[i].text)), None)
+    if first is None or not rows[first].has_layout or not rows[first].bold:
+        return title_rows
+    size = rows[first].size or 0.0
+
+    def same(row: Row) -> bool:
+        if not row.has_layout or (bool(row.bold) and abs((row.size or 0.0) - size) < 1.0):
+            return True
+        return sum(r.text == row.text for r in rows) < 2
+
+    return [i for i in title_rows if i <= first or same(rows[i])]
+
+
 def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
     labels: list[str] = []
     number: str | None = None
@@ -198,6 +246,7 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
             title_rows.append(i)
         else:
             title_rows.append(i)
+    title_rows = _same_style_as_numbered(rows, title_rows)
     paragraphs = _paragraphs(rows, title_rows)
     if len(paragraphs) > 1 and (labels or group_title) and group_title is None:
         group_title = join_lines(paragraphs[0])  # 'Regionalpolitiske sager' above 'Status på ...'

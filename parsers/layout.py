@@ -26,6 +26,9 @@ _PAGE_STAMP = re.compile(
     r"^(?:(?:side|page)\s*\|?\s*\d+(?:\s*(?:af|of|/)\s*\d+)?|\d+\s*(?:af|of|/)\s*\d+|[-–]?\s*\d{1,3}\s*[-–]?)$",
     re.IGNORECASE,
 )
+# a running line that ends in a page stamp: 'Økonomiudvalget 26.04.2017 - Side 1 af 2', 'Udvalget … – side 2'
+_STAMPED_LINE = re.compile(r"^.{3,120}?(?:\s[-–|,·•]\s*|\s{2,})(?:side|page)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?$",
+                           re.IGNORECASE)
 _CASE_LIKE = re.compile(r"^(?:[A-ZÆØÅ]{2,5}-\d{4}-\d+|sags?\.?\s?nr|punkt\s+\d)", re.IGNORECASE)
 
 
@@ -108,6 +111,8 @@ def is_page_furniture(row: Row, position: int, page_len: int, keys: set[str],
         return False
     if _key(text) in keys:
         return True
+    if _STAMPED_LINE.match(text):
+        return True  # 'Klima- og Planudvalget 09.01.2020 - Side 1 af 2': a footer line that ends in its page stamp
     # a bare page number or 'Side 3' / '2 of 5' stamp (a displaced item label keeps its dot: '3.3.')
     return bool(_PAGE_STAMP.match(text)) and row.has_layout
 

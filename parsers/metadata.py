@@ -33,7 +33,8 @@ _PLACE_LABEL = re.compile(r"""^(?:sted|mødested|lokale|mødelokale)\s*:?\s+(.+)
 # a label alone on its row, its value in a column beside it: 'Dato:' 'Tid:' 'Sted:' then '6. oktober 2016' ...
 _STACKED_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]{1,15}(?: [a-zæøå]{1,10})?)\s*:$")
 _STACKED_KEYS = {"dato": "date", "mødedato": "date", "tid": "time", "tidspunkt": "time", "mødetid": "time",
-                 "kl": "time", "sted": "place", "mødested": "place", "lokale": "place", "mødelokale": "place"}
+                 "kl": "time", "sted": "place", "mødested": "place", "lokale": "place", "mødelokale": "place",
+                 "starttidspunkt": "time", "mødestart": "time", "start": "time"}
 _KIND_WORD = re.compile(r"\b(" + "|".join(KIND_WORDS) + r")\b", re.IGNORECASE)
 _MEETING_DATE_PHRASE = re.compile(r"\bmøde(?:t)? (?:den|d\.) (\d{1,2}\. \w+ \d{4})", re.IGNORECASE)
 _RUNNING_DATE = re.compile(r"\| (\d{1,2}-\d{1,2}-\d{4})$")
@@ -51,7 +52,18 @@ _BODY_PATTERNS = (
     re.compile(r"^(?:(?:Referat|Dagsorden)\s+(?:for|fra|til)\s+)?"
                r"((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
     re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|[Ff]ra|til) (.+?)(?: Side \d+)?$"),
+    # the body named in a meeting phrase: 'Referat af møde i Klima- og Planudvalget', 'mødet i Økonomiudvalget',
+    # 'Aalborg Byråds møde mandag den 11. december 2023, kl. 16.00 i Medborgerhuset'
+    re.compile(r"""^(?:(?:Referat|Dagsorden|Beslutningsprotokol)\s+(?:af|for|fra|til)\s+)?(?:til\s+)?
+                   (?:det\s+)?møde[t]?\s+i\s+([A-ZÆØÅ][\wæøå-]*(?:\s+(?:og|for|\w+-)\s*[\wæøåÆØÅ-]+)*)
+                   (?:\s+(?:den|d\.)\s.*|,.*)?$""", re.VERBOSE | re.IGNORECASE),
+    re.compile(r"^((?:[A-ZÆØÅ][\wæøå-]+\s+)?[A-ZÆØÅ][\wæøå-]+)s\s+møde\s+(?:den\b|d\.|\w+dag\b)"),
 )
+
+
+# the place after the clock time in a date line: '..., kl. 16.00 i Medborgerhuset', 'kl. 13:00-15:00 på Rådhuset'
+_PLACE_AFTER_CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?,?\s+(?:i|på)\s+"
+                                r"([A-ZÆØÅ].{2,100})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +77,8 @@ class MeetingFacts:
 
 def unspace(text: str) -> str:
     """'K K R  H O V E D S T A D E N' → 'KKR HOVEDSTADEN' (letter-spaced titles)."""
-    if re.fullmatch(r"(?:\w ?)+(?:  (?:\w ?)+)*", text) and re.search(r"\w \w \w", text):
+    if (re.fullmatch(r"(?:\w ?)+(?:  (?:\w ?)+)*", text) and re.search(r"\w \w \w", text)
+            and all(len(token) == 1 for token in text.split())):  # 'mødet i Økonomiudvalget' is no spaced title
         return " ".join(word.replace(" ", "") for word in re.split(r"\s{2,}", text))
     return text
 
@@ -128,7 +141,8 @@ def find_body(rows: Sequence[Row], all_rows: Sequence[Row]) -> str | None:
                 name = match.group(1).strip()
                 if _OPEN_NAME_END.search(name) and k + 1 < len(front):
                     name = f"{name} {front[k + 1].text}"  # the name wraps onto the next row
-                return title_case(name)
+                name = title_case(name)
+                return name[:1].upper() + name[1:]  # 'Dagsorden for byrådet': the body is a name
     deciding = [d[0] for d in (decision_meeting(row.text) for row in all_rows) if d and d[0]]
     if deciding:
         return deciding[-1]  # a single-item print: 'Sundheds- og Forebyggelsesudvalgets beslutning den ...'
@@ -163,7 +177,24 @@ def stacked_labels(rows: Sequence[Row]) -> dict[str, str]:
             return {_STACKED_KEYS[label]: value for label, value in zip(labels, values, strict=False)
                     if label in _STACKED_KEYS}
         k += 1
-    return {}
+    return _label_over_value(front)
+
+
+def _label_over_value(rows: Sequence[Row]) -> dict[str, str]:
+    """A cover of small bold labels each over its value ('STED' / 'Kanalstræde 2, mødelokale 0.21',
+    'STARTTIDSPUNKT' / '04-06-2020 09:00:00'): the values of the labels it knows; a time label's value
+    that carries the date gives the date too."""
+    out: dict[str, str] = {}
+    for row, value in zip(rows, rows[1:], strict=False):
+        label = row.text.strip().rstrip(" :").casefold()
+        key = _STACKED_KEYS.get(label)
+        if (key and key not in out and row.bold and value.bold is False
+                and (row.text.isupper() or row.text.rstrip().endswith(":"))
+                and (row.size or 0) <= (value.size or 0)):
+            out[key] = value.text.strip()
+    if out.get("time") and "date" not in out and iso_date(out["time"]):
+        out["date"] = out["time"]
+    return out if len(out) >= 2 else {}
 
 
 def _date_only(text: str) -> bool:
@@ -229,6 +260,10 @@ def find_location(rows: Sequence[Row]) -> str | None:
         match = re.match(r"^i ([A-ZÆØÅ].{3,100})$", row.text)
         if match:
             return match.group(1).strip()
+    for row in rows[:FRONT_ROWS]:  # 'Den 09.01.2020 kl. 13:00 i Tapperiet, Sdr. Badevej 1, 4600 Køge'
+        match = _PLACE_AFTER_CLOCK.search(row.text) if iso_date(row.text) else None
+        if match:
+            return match.group(1).strip(" .")
     return _place_after_time(rows[:FRONT_ROWS])
 
 

@@ -21,8 +21,10 @@ CASE_NUMBERS = (
                           |\d{5,8}))\b                                           # 299835
                 (?:.*?\bInitialer\s*:\s*(?P<initials>[A-ZÆØÅa-zæøå]{2,8}))?    # / Initialer: PIM
                 """, re.IGNORECASE),
-    # a KLE-numbered case alone on its row: 01.02.05-G01-93-16
-    verbose(r"^(?P<case>\d{2}\.\d{2}\.\d{2}-?[A-ZÆØÅ]\d{2}(?:-\d{1,4}-\d{2})?)\s*$"),  # 29.09.00G01
+    # a KLE-numbered case alone on its row, or after the item's open/closed status:
+    # 01.02.05-G01-93-16, 29.09.00G01, Åbent - 00.30.00-Ø00-5-17, Lukket sag - 00.22.04-A00-3-17
+    verbose(r"""^(?:(?:Åben|Åbent|Lukket)(?:\s+(?:sag|punkt))?\s*[-–:]\s*)?
+                (?P<case>\d{2}\.\d{2}\.\d{2}-?[A-ZÆØÅ]\d{2}(?:-\d{1,4}-\d{2})?)\s*$""", re.IGNORECASE),
 )
 
 TEMPLATE = Template(

@@ -1,0 +1,48 @@
+"""Macro figures of the parser on the fixtures of other agenda systems, guarded at the level reached.
+
+Runs `tests/data/systems/score_systems.py`'s real pipeline (CLI ingest with Tesseract for the scans, export,
+`../shared/eval/score.py corpus`) and asserts each macro average a little below what was measured, so a
+change that loses a layout fails here. Raise a floor when the parser gets better; never lower one quietly.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+SCRIPT = HERE / "data" / "systems" / "score_systems.py"
+
+# measured 2026-12-02: items 0.93, titles 1.00, case numbers 1.00, bounds 0.85, decisions 0.86,
+# participants 0.58; kind 0.93, body 0.87, date 0.93, time 0.87, place 0.93 (15 documents)
+FLOORS = {"items": 0.91, "titles": 0.97, "case_numbers": 0.97, "section_bounds": 0.83, "decisions": 0.84,
+          "participants": 0.55}
+META_FLOORS = {"kind": 0.90, "body": 0.85, "date": 0.90, "start_time": 0.85, "location": 0.90}
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_systems", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["score_systems"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_macro_figures_on_other_systems_stay_at_their_level(tmp_path: Path) -> None:
+    scorer = _scorer()
+    if not (scorer.SHARED / "eval" / "score.py").exists():
+        pytest.skip("../shared/eval/score.py is not here")
+    report = scorer.run(tmp_path / "home", tmp_path / "exports")
+    docs = [doc for doc in report.values() if isinstance(doc, dict)]
+    assert len(docs) >= 14 and not any(doc.get("missing") for doc in docs)
+    n = len(docs)
+    for name, floor in FLOORS.items():
+        value = sum(scorer.figure(doc, name) for doc in docs) / n
+        assert value >= floor, f"{name}: macro {value:.3f} < {floor}"
+    for name, floor in META_FLOORS.items():
+        value = sum(float(doc["meta"][name]) for doc in docs) / n
+        assert value >= floor, f"meeting {name}: macro {value:.3f} < {floor}"
