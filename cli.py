@@ -51,7 +51,7 @@ class Group(click.Group):
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="MOEDEARKIV_HOME",
               help="Data folder (database and index). Default ./moedearkiv-data.")
 @click.option("--db", "db_url", envvar="MOEDEARKIV_DB", help="SQLAlchemy database URL (overrides the SQLite file).")
-@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy", "postgres"]), default=None,
               help="Search engine (env MOEDEARKIV_ENGINE). Default whoosh; tantivy is much faster on large archives.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr.")

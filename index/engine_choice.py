@@ -12,7 +12,7 @@ from typing import Protocol
 from index.documents import SectionDoc
 from index.model import SearchFilters, SearchResult
 
-ENGINES: tuple[str, ...] = ("whoosh", "tantivy")
+ENGINES: tuple[str, ...] = ("whoosh", "tantivy", "postgres")
 DEFAULT_ENGINE = "whoosh"
 
 
@@ -37,8 +37,8 @@ class TextIndex(Protocol):
     def close(self) -> None: ...
 
 
-def open_index(path: Path, engine: str = DEFAULT_ENGINE) -> TextIndex:
-    """Open (or create) the index at `path` with the named engine."""
+def open_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = None) -> TextIndex:
+    """Open (or create) the index at `path` with the named engine (postgres: in the database at `db_url`)."""
     if engine == "whoosh":
         from index.store import SearchIndex
 
@@ -47,4 +47,10 @@ def open_index(path: Path, engine: str = DEFAULT_ENGINE) -> TextIndex:
         from index.tantivy_engine import TantivyIndex
 
         return TantivyIndex.open(path)
+    if engine == "postgres":
+        from index.postgres import PostgresIndex
+
+        if not db_url:
+            raise ValueError("The postgres search engine needs the database URL (--db postgresql+psycopg://...).")
+        return PostgresIndex.open(db_url, path)
     raise ValueError(f"Unknown search engine {engine!r}; choose one of {', '.join(ENGINES)}.")

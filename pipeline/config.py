@@ -18,7 +18,7 @@ class Settings:
     workers: int = 2  # Tesseract processes at once: one per core
     min_text_chars: int = 25  # a page whose text layer has fewer non-space characters is OCR'd if it has an image
     quiet: bool = False
-    engine: str = "whoosh"  # search engine behind the index: whoosh (default) or tantivy (faster)
+    engine: str = "whoosh"  # whoosh (default), tantivy (faster), postgres (inside PostgreSQL)
 
     @property
     def index_dir(self) -> Path:
@@ -47,4 +47,6 @@ class Settings:
         values: dict[str, object] = {"workers": workers, **overrides}
         if "engine" not in overrides and env.get("MOEDEARKIV_ENGINE"):
             values["engine"] = env["MOEDEARKIV_ENGINE"].strip().lower()
+        elif "engine" not in overrides and url.startswith("postgresql"):
+            values["engine"] = "postgres"  # search inside the database many machines share
         return cls(home=home_path, db_url=url, **values)  # type: ignore[arg-type]

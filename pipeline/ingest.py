@@ -55,7 +55,8 @@ class Services:
     @classmethod
     def open(cls, settings: Settings) -> Services:
         settings.home.mkdir(parents=True, exist_ok=True)
-        return cls(settings, Archive(settings.db_url), open_index(settings.index_dir, settings.engine))
+        return cls(settings, Archive(settings.db_url), open_index(settings.index_dir, settings.engine,
+                                                                          settings.db_url))
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:

@@ -1,7 +1,8 @@
 """Every command against both databases: SQLite (the default) and a real PostgreSQL (`--db postgresql+psycopg://`).
 
 The same born-digital PDFs are ingested into each; the outputs of stats, search, show, case, export and
-reindex must agree, so nothing in the storage layer is SQLite-only.
+reindex must agree, so nothing in the storage layer is SQLite-only. On PostgreSQL the search runs inside
+the database (the postgres engine is the default there), on SQLite in Whoosh: the totals still agree.
 """
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def _summary(home: Path, db: str | None, tmp: Path) -> dict:
     assert reindexed.returncode == 0, reindexed.stderr
     after = json.loads(cli(home, db, "search", "--json", "--limit", "50", "kommune").stdout)
     return {"stats": stats, "total": search["total"], "total_after_reindex": after["total"],
-            "hits": sorted((h["meeting_id"], h["item_number"], h["section"]) for h in search["hits"]),
+            "hits": sorted((h["meeting_id"], h["item_number"], h["section"]) for h in search["hits"])
+            if search["total"] <= 50 else None,  # every hit: the same whatever the engine's scores
             "show": show, "case": case, "exported": exported}
 
 
