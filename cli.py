@@ -130,8 +130,13 @@ def search(ctx: click.Context, query: str, section: str | None, kind: str | None
     filters = SearchFilters(section=section, kind=kind, body=body, case_number=case_number,
                             date_from=date_from.date().isoformat() if date_from else None,
                             date_to=date_to.date().isoformat() if date_to else None)
+    services = _services(ctx)
+    from storage.index_state import check_current
+
+    with services.archive.sessions() as session:
+        check_current(session, services.settings.engine, services.index.count())
     try:
-        result = _services(ctx).index.search(query, filters, limit=limit, per_item=per_item)
+        result = services.index.search(query, filters, limit=limit, per_item=per_item)
     except QuerySyntaxError as err:
         raise UsageError(f"bad query {query!r}: {err}") from err
     if as_json:
@@ -260,6 +265,38 @@ def case(ctx: click.Context, case_number: str, as_json: bool) -> None:
                    f"{row['item_title']}")
         if row["decision"]:
             click.echo(f"            Beslutning: {row['decision'][:200]}")
+
+
+@main.group()
+def db() -> None:
+    """The database schema: migrations for SQLite and PostgreSQL alike."""
+
+
+@db.command("upgrade")
+@_home_option
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the database to the newest schema revision (keeps every document)."""
+    from sqlalchemy import create_engine
+
+    from storage.migrate import upgrade
+
+    settings = _settings(ctx)
+    if settings.db_url.startswith("sqlite:///"):
+        Path(settings.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.db_url)
+    before, after = upgrade(engine)
+    engine.dispose()
+    click.echo(f"schema revision {before or '(empty database)'} -> {after}", err=True)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change is, for the file name.")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the newest revision (developers)."""
+    from storage.migrate import new_revision
+
+    click.echo(str(new_revision(message)))
 
 
 if __name__ == "__main__":

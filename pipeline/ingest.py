@@ -20,6 +20,7 @@ from pipeline.ocr import OcrEngine
 from pipeline.pdf import open_pdf, sha256_of
 from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
 from storage.archive import Archive
+from storage.index_state import mark_current, note_ingest
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services
                 services.archive.delete_meeting(session, replaced)
             meeting_id = services.archive.add_document(session, path, sha256, pages, meeting, raw_texts)
             services.index.replace_meeting(meeting_id, section_docs(meeting_id, meeting, raw_texts, pages))
+            note_ingest(session, services.settings.engine, str(services.index.path))
             indexed = True
     except BaseException:
         if indexed and meeting_id:
@@ -158,4 +160,6 @@ def reindex(services: Services, batch: int = 200) -> int:
             pending = []
     if pending:
         count += services.index.add(pending)
+    with services.archive.sessions.begin() as session:
+        mark_current(session, services.settings.engine, str(services.index.path))
     return count

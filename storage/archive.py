@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from parsers.model import Item, Meeting, Page, Participant, Section, Table, TocEntry
 from pipeline.export import SourceInfo
-from storage.models import Base, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
+from storage.migrate import ensure_schema
+from storage.models import DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    ensure_schema(engine)  # migrations, never create_all: an older database is upgraded, not recreated
     return engine
 
 
