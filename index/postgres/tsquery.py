@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.analysis import analyze, fold, prefix_forms
+from index.analysis import analyze, fold, identifier_key, prefix_forms
 from index.model import SearchFilters
-from index.postgres.vectors import RAW, TEXT, TITLE, quote
+from index.postgres.vectors import IDS, RAW, TEXT, TITLE, quote
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
 from index.schema import normalize_case_number
 
@@ -115,6 +115,11 @@ def _word(node: Word) -> str:
             parts.append(_any([f"{quote(k)}:{RAW}" for k in keys]))
         else:
             parts.append(" & ".join(f"{quote(s)}:{RAW}" for s in stems))
+    whole = identifier_key(node.text)
+    if whole and node.field != "raw":  # the identifier as one token, in the text and as the item's case number
+        parts.append(f"{quote(whole)}:{_labels(node.field, with_raw=False)}")
+        if node.field is None:
+            parts.append(f"{quote(whole)}:{IDS}")
     return _any(parts)
 
 
@@ -128,7 +133,8 @@ def _phrase(node: Phrase) -> str:
 
 
 def filter_condition(name: str, value: str, params: Params) -> str:
-    """A field filter (`section:`, `kind:`, `case:`, `year:`, `body:`) as a column condition."""
+    """A field filter (`section:`, `kind:`, `case:`, `year:`, `body:`, `closed:`, `municipality:`) as a column
+    condition."""
     if name == "section":
         return f"lower(section) = {params.add(value.lower())}"
     if name == "kind":
@@ -137,18 +143,22 @@ def filter_condition(name: str, value: str, params: Params) -> str:
         return f"case_norm = {params.add(normalize_case_number(value))}"
     if name == "year":
         return f"year = {params.add(value)}"
+    if name == "closed":  # index/query.py made it "true" or "false"
+        return "closed" if value == "true" else "NOT closed"
+    column = "municipality" if name == "municipality" else "body"
     stems = analyze(value)
     if stems:
-        return f"body_words @> CAST({params.add(stems)} AS text[])"
-    return f"body = {params.add(value)}"
+        return f"{column}_words @> CAST({params.add(stems)} AS text[])"
+    return f"{column} = {params.add(value)}"
 
 
 def filters_condition(filters: SearchFilters, params: Params) -> list[str]:
     """SearchFilters checked once for all engines (index/query.restrictions), as SQL conditions."""
     limits = restrictions(filters)
     parts = [filter_condition(f.field, f.value, params) for f in limits.filters]
+    column = limits.date_field  # date_num, or decided_num (the decision date, else the meeting's) for Beslutning
     if limits.date_low is not None:
-        parts.append(f"date_num >= {params.add(limits.date_low)}")
+        parts.append(f"{column} >= {params.add(limits.date_low)}")
     if limits.date_high is not None:
-        parts.append(f"date_num <= {params.add(limits.date_high)}")
+        parts.append(f"{column} <= {params.add(limits.date_high)}")
     return parts
