@@ -193,7 +193,7 @@ def main() -> None:
     parser.add_argument("--queries-per-category", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20260616)
     parser.add_argument("--engine", choices=(*ENGINES, "both"), default="whoosh",
-                        help="search engine to measure (both: each in turn, same sections and queries)")
+                        help="search engine to measure (both: every engine in turn, same sections and queries)")
     parser.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
     parser.add_argument("--db", help="PostgreSQL URL for the postgres engine (default: a throwaway cluster)")
     args = parser.parse_args()

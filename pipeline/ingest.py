@@ -212,6 +212,7 @@ def remove(ident: str, services: Services) -> Change:
     with services.archive.sessions.begin() as session:
         change = services.archive.remove(session, ident)
         write_index(services, session, change)
+        note_ingest(session, services.settings.engine, str(services.index.path))  # the other engines' are stale
     return change
 
 
