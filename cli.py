@@ -81,7 +81,7 @@ class Group(click.Group):
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="MOEDEARKIV_HOME",
               help="Data folder (database and index). Default ./moedearkiv-data.")
 @click.option("--db", "db_url", envvar="MOEDEARKIV_DB", help="SQLAlchemy database URL (overrides the SQLite file).")
-@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy", "postgres"]), default=None,
               help="Search engine (env MOEDEARKIV_ENGINE). Default whoosh; tantivy is much faster on large archives.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr.")
@@ -180,9 +180,13 @@ def search(ctx: click.Context, query: str, section: str | None, kind: str | None
                             municipality=municipality,
                             date_from=date_from.date().isoformat() if date_from else None,
                             date_to=date_to.date().isoformat() if date_to else None)
+    services = _services(ctx)
+    from storage.index_state import check_current
+
+    with services.archive.sessions() as session:
+        check_current(session, services.settings.engine, services.index.count())
     try:
-        result = _services(ctx).index.search(query, filters, limit=limit, per_item=per_item, sort=sort,
-                                             offset=offset)
+        result = services.index.search(query, filters, limit=limit, per_item=per_item, sort=sort, offset=offset)
     except QuerySyntaxError as err:
         raise UsageError(f"bad query {query!r}: {err}") from err
     if as_json:
@@ -403,6 +407,39 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     click.echo(f"moedearkiv: http://{host}:{port}/ (Ctrl-C stops)", err=True)
     waitress_serve(create_app(_settings(ctx)), host=host, port=port, threads=4, ident="moedearkiv")
+
+
+
+@main.group()
+def db() -> None:
+    """The database schema: migrations for SQLite and PostgreSQL alike."""
+
+
+@db.command("upgrade")
+@_home_option
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the database to the newest schema revision (keeps every document)."""
+    from sqlalchemy import create_engine
+
+    from storage.migrate import upgrade
+
+    settings = _settings(ctx)
+    if settings.db_url.startswith("sqlite:///"):
+        Path(settings.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.db_url)
+    before, after = upgrade(engine)
+    engine.dispose()
+    click.echo(f"schema revision {before or '(empty database)'} -> {after}", err=True)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change is, for the file name.")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the newest revision (developers)."""
+    from storage.migrate import new_revision
+
+    click.echo(str(new_revision(message)))
 
 
 if __name__ == "__main__":

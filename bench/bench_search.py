@@ -11,6 +11,7 @@ mix of single words, AND queries, phrases and filtered queries (targets: build >
 p95 <= 50 ms), and a `meeting` category for the one-meeting-one-record features (a case number typed bare,
 closed and municipality filters, decision dates, sorting by date, an offset, per item). With `--engine both`
 each engine builds its own index from the same sections in turn.
+The postgres engine uses `--db URL`, or else a throwaway cluster started for the run (tests/pg.py).
 """
 from __future__ import annotations
 
@@ -142,6 +143,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+DB_URL: list[str] = []  # the PostgreSQL database of the postgres engine, set by main()
+
+
 def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: tuple[str, ...]) -> None:
     rng = random.Random(seed)
     material = load_material(SEEDS)
@@ -158,7 +162,7 @@ def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: t
 def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extra: list[list[SectionDoc]],
                  queries: list[BenchQuery]) -> None:
     n_sections = sum(len(m) for m in meetings)
-    ix = open_index(path, engine)
+    ix = open_index(path, engine, DB_URL[0] if DB_URL else None)
     try:
         start = time.perf_counter()
         ix.add(doc for meeting in meetings for doc in meeting)
@@ -189,10 +193,28 @@ def main() -> None:
     parser.add_argument("--queries-per-category", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20260616)
     parser.add_argument("--engine", choices=(*ENGINES, "both"), default="whoosh",
-                        help="search engine to measure (both: each in turn, same sections and queries)")
+                        help="search engine to measure (both: every engine in turn, same sections and queries)")
     parser.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
+    parser.add_argument("--db", help="PostgreSQL URL for the postgres engine (default: a throwaway cluster)")
     args = parser.parse_args()
     engines = ENGINES if args.engine == "both" else (args.engine,)
+    cluster = None
+    if "postgres" in engines:
+        if args.db:
+            DB_URL.append(args.db)
+        else:
+            from tests.pg import start_cluster
+
+            cluster = start_cluster()
+            DB_URL.append(cluster.create_database("bench"))
+    try:
+        _run_in_dir(args, engines)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def _run_in_dir(args: argparse.Namespace, engines: tuple[str, ...]) -> None:
     if args.dir:
         run(args.sections, args.queries_per_category, args.seed, args.dir, engines)
         return

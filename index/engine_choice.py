@@ -12,7 +12,7 @@ from typing import Protocol
 from index.documents import SectionDoc
 from index.model import SearchFilters, SearchResult
 
-ENGINES: tuple[str, ...] = ("whoosh", "tantivy")
+ENGINES: tuple[str, ...] = ("whoosh", "tantivy", "postgres")
 DEFAULT_ENGINE = "whoosh"
 
 
@@ -37,18 +37,25 @@ class TextIndex(Protocol):
     def close(self) -> None: ...
 
 
-def reset_index(path: Path) -> None:
+def reset_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = None) -> None:
     """Remove every file of the index folder `path` (one engine's own folder in the data folder), whatever
-    engine or schema version wrote them: `reindex` then builds a fresh index from the database."""
+    engine or schema version wrote them: `reindex` then builds a fresh index from the database. For postgres,
+    the search table in the database at `db_url` is dropped instead (whatever its schema version)."""
     import shutil
 
+    if engine == "postgres":
+        from index.postgres.engine import drop_table
+
+        if db_url:
+            drop_table(db_url)
+        return
     path = Path(path)
     if path.is_dir():
         shutil.rmtree(path)
 
 
-def open_index(path: Path, engine: str = DEFAULT_ENGINE) -> TextIndex:
-    """Open (or create) the index at `path` with the named engine."""
+def open_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = None) -> TextIndex:
+    """Open (or create) the index at `path` with the named engine (postgres: in the database at `db_url`)."""
     if engine == "whoosh":
         from index.store import SearchIndex
 
@@ -57,4 +64,10 @@ def open_index(path: Path, engine: str = DEFAULT_ENGINE) -> TextIndex:
         from index.tantivy_engine import TantivyIndex
 
         return TantivyIndex.open(path)
+    if engine == "postgres":
+        from index.postgres import PostgresIndex
+
+        if not db_url:
+            raise ValueError("The postgres search engine needs the database URL (--db postgresql+psycopg://...).")
+        return PostgresIndex.open(db_url, path)
     raise ValueError(f"Unknown search engine {engine!r}; choose one of {', '.join(ENGINES)}.")

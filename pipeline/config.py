@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError
 
-ENGINES = ("whoosh", "tantivy")  # index/engine_choice.py names the same two; kept here so settings fail early
+ENGINES = ("whoosh", "tantivy", "postgres")  # as index/engine_choice.py; kept here so settings fail early
 DEFAULT_HOME = Path("moedearkiv-data")
 
 
@@ -22,7 +22,7 @@ class Settings:
     workers: int = 2  # Tesseract processes at once: one per core
     min_text_chars: int = 25  # a page whose text layer has fewer non-space characters is OCR'd if it has an image
     quiet: bool = False
-    engine: str = "whoosh"  # search engine behind the index: whoosh (default) or tantivy (faster)
+    engine: str = "whoosh"  # whoosh (default), tantivy (faster), postgres (inside PostgreSQL)
     lock_timeout: float = 600.0  # seconds a writer waits for another writer of the same data folder
     max_page_megapixels: float = 200.0  # a page rendered for OCR at ocr_dpi above this is refused (memory bound)
     max_pages: int = 5000  # a file claiming more pages is refused
@@ -61,10 +61,15 @@ class Settings:
             values["ocr_timeout"] = _number(env, "MOEDEARKIV_OCR_TIMEOUT", float, 1, 86_400)
         if env.get("MOEDEARKIV_ENGINE"):
             values["engine"] = env["MOEDEARKIV_ENGINE"].strip().lower()
+        elif "engine" not in overrides and url.startswith("postgresql"):
+            values["engine"] = "postgres"  # search inside the database many machines share
         values.update(overrides)
         if values.get("engine", "whoosh") not in ENGINES:
             raise ConfigError(f"unknown search engine {values['engine']!r} (MOEDEARKIV_ENGINE or --engine)",
                               f"choose one of {', '.join(ENGINES)}")
+        if values.get("engine") == "postgres" and not url.startswith("postgresql"):
+            raise ConfigError(f"the postgres search engine searches inside PostgreSQL, not {url.split(':')[0]}",
+                              "give --db postgresql+psycopg://USER@HOST/DB, or choose --engine whoosh or tantivy")
         return cls(home=home_path, db_url=url, **values)  # type: ignore[arg-type]
 
 

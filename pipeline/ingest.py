@@ -32,6 +32,7 @@ from pipeline.safe_store import AlreadyStored
 from pipeline.tables import FoundTable
 from pipeline.vocabulary import archive_vocabulary
 from storage.archive import Archive, Change
+from storage.index_state import mark_current, note_ingest
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class Services:
         over an index of another version."""
         if self._index is None:
             try:
-                self._index = open_index(self.settings.index_dir, self.settings.engine)
+                self._index = open_index(self.settings.index_dir, self.settings.engine, self.settings.db_url)
             except IndexVersionError as err:
                 raise IndexOutdatedError(str(err).split(": rebuild")[0]) from err
         return self._index
@@ -88,8 +89,8 @@ class Services:
         """An empty index of this version, whatever version (or damage) was on disk: what `reindex` builds into."""
         if self._index is not None:
             self._index.close()
-        reset_index(self.settings.index_dir)
-        self._index = open_index(self.settings.index_dir, self.settings.engine)
+        reset_index(self.settings.index_dir, self.settings.engine, self.settings.db_url)
+        self._index = open_index(self.settings.index_dir, self.settings.engine, self.settings.db_url)
         return self._index
 
     @classmethod
@@ -183,6 +184,7 @@ def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services
         with services.archive.sessions.begin() as session:
             change = services.archive.add_document(session, path, sha256, pages, meeting, raw_texts)
             write_index(services, session, change)
+            note_ingest(session, services.settings.engine, str(services.index.path))
     except BaseException:
         if change is not None:  # the index may hold what the database rolled back: make it match again
             refresh_index(services, change)
@@ -210,6 +212,7 @@ def remove(ident: str, services: Services) -> Change:
     with services.archive.sessions.begin() as session:
         change = services.archive.remove(session, ident)
         write_index(services, session, change)
+        note_ingest(session, services.settings.engine, str(services.index.path))  # the other engines' are stale
     return change
 
 
@@ -240,4 +243,6 @@ def _rebuild(services: Services, batch: int) -> int:
             pending = []
     if pending:
         count += index.add(pending)
+    with services.archive.sessions.begin() as session:
+        mark_current(session, services.settings.engine, str(index.path))
     return count

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything moedearkiv needs on a fresh Debian machine (run as root):
-# system packages (Tesseract with the Danish model, poppler, qpdf, Danish word lists) and a
+# system packages (Tesseract with the Danish model, poppler, qpdf, Danish word lists, PostgreSQL for the
+# tests' throwaway cluster) and a
 # virtualenv in .venv with the package and its dev tools. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-dan tesseract-ocr-eng tesseract-ocr-osd poppler-utils qpdf
-              wdanish hunspell-da fonts-dejavu-core chromium)  # chromium: the reading room's browser tests
+              wdanish hunspell-da fonts-dejavu-core postgresql chromium)  # chromium: the reading room's browser tests
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -34,7 +34,8 @@ from pipeline.merge import (
     standalone,
 )
 from storage import views
-from storage.models import Base, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
+from storage.migrate import ensure_schema
+from storage.models import DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 from storage.parsed import from_json, tables_of, to_json
 
 
@@ -110,8 +111,8 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    views.install(engine)
+    ensure_schema(engine)  # migrations, never create_all: an older database is upgraded, not recreated
+    views.install(engine)  # SQLite only: views, FTS5 and triggers, after the migrations
     return engine
 
 

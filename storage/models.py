@@ -121,3 +121,13 @@ class ParticipantRow(Base):
     status: Mapped[str] = mapped_column(String(10))
     substitute_for: Mapped[str | None] = mapped_column(String(300), nullable=True)
     role: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class IndexStateRow(Base):
+    """Which engines' indexes hold the database's current content (one row per engine that was built)."""
+
+    __tablename__ = "index_state"
+    engine: Mapped[str] = mapped_column(String(20), primary_key=True)
+    current: Mapped[bool] = mapped_column(Boolean, default=False)
+    location: Mapped[str] = mapped_column(Text, default="")  # the index folder (Whoosh, Tantivy) or table
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

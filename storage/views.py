@@ -6,7 +6,7 @@ SQLite only: on other databases nothing is created (PostgreSQL searches with its
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 FTS_TABLE = "sections_fts"
 
@@ -37,6 +37,14 @@ _TRIGGERS = (
         VALUES ('delete', old.id, old.name, old.heading, old.text);
         INSERT INTO {FTS_TABLE}(rowid, name, heading, text) VALUES (new.id, new.name, new.heading, new.text); END""",
 )
+
+
+def drop(conn: Connection) -> None:
+    """The views (before a migration copies the tables under them); the triggers go with their table."""
+    if conn.dialect.name != "sqlite":
+        return
+    for name in _VIEWS:
+        conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
 
 
 def install(engine: Engine) -> None:

@@ -3,7 +3,8 @@
 The records are SectionDocs as storage hands them over for a merged meeting: one per section of each item
 (with item id, municipality, closed, decision date and body, source and the other sources of the item),
 plus the meeting-level `Deltagere` record with the participants' names and the place. Every check runs on
-both engines, and the last ones compare the two engines' totals and facets query for query.
+Whoosh, Tantivy and the postgres engine (on the tests' PostgreSQL cluster), and the last ones compare the
+engines' totals, facets and hits query for query.
 """
 from __future__ import annotations
 
@@ -74,9 +75,18 @@ def meetings() -> dict[str, list[SectionDoc]]:
     return {SYDDJURS: syddjurs, KKR: kkr, ODDER: odder}
 
 
-@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+ENGINES = ("whoosh", "tantivy", "postgres")
+
+
+def _open(engine: str, request: pytest.FixtureRequest, folder: Path, database: str) -> TextIndex:
+    """An empty index of `engine`; postgres in a fresh database of the session's cluster."""
+    url = request.getfixturevalue("pg_cluster").create_database(database) if engine == "postgres" else None
+    return open_index(folder / "index", engine, url)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
 def index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TextIndex]:
-    ix = open_index(tmp_path_factory.mktemp(request.param) / "index", request.param)
+    ix = _open(request.param, request, tmp_path_factory.mktemp(request.param), "search_meetings")
     for meeting_id, docs in meetings().items():
         ix.replace_meeting(meeting_id, docs)
     yield ix
@@ -214,17 +224,17 @@ def test_per_item_groups_by_item_id(index: TextIndex) -> None:
     assert f"{SYDDJURS}/715" in ids
 
 
-def test_replace_meeting_replaces_every_record(tmp_path: Path) -> None:
-    for engine in ("whoosh", "tantivy"):
-        ix = open_index(tmp_path / engine, engine)
-        docs = meetings()[SYDDJURS]
-        ix.replace_meeting(SYDDJURS, docs)
-        ix.replace_meeting(SYDDJURS, [replace(docs[0], text="Kulturafdelingen har en ny plan.")])
-        assert ix.count() == 1
-        assert ix.search("12/27845").total == 1
-        ix.replace_meeting(SYDDJURS, [])
-        assert ix.count() == 0
-        ix.close()
+@pytest.mark.parametrize("engine", ENGINES)
+def test_replace_meeting_replaces_every_record(engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    ix = _open(engine, request, tmp_path / engine, "search_meetings_replace")
+    docs = meetings()[SYDDJURS]
+    ix.replace_meeting(SYDDJURS, docs)
+    ix.replace_meeting(SYDDJURS, [replace(docs[0], text="Kulturafdelingen har en ny plan.")])
+    assert ix.count() == 1
+    assert ix.search("12/27845").total == 1
+    ix.replace_meeting(SYDDJURS, [])
+    assert ix.count() == 0
+    ix.close()
 
 
 AGREEMENT_QUERIES: list[tuple[str, SearchFilters, dict[str, object]]] = [
@@ -244,9 +254,9 @@ AGREEMENT_QUERIES: list[tuple[str, SearchFilters, dict[str, object]]] = [
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, TextIndex]]:
-    engines = {name: open_index(tmp_path_factory.mktemp(f"agree-{name}") / "index", name)
-               for name in ("whoosh", "tantivy")}
+def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, TextIndex]]:
+    engines = {name: _open(name, request, tmp_path_factory.mktemp(f"agree-{name}"), "search_meetings_agree")
+               for name in ENGINES}
     for ix in engines.values():
         ix.add(doc for docs in meetings().values() for doc in docs)
     yield engines
@@ -258,11 +268,13 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, TextInd
 def test_both_engines_agree_on_totals_facets_and_hits(both: dict[str, TextIndex], query: str,
                                                       filters: SearchFilters, options: dict[str, object]) -> None:
     results = {name: ix.search(query, filters, limit=100, **options) for name, ix in both.items()}  # type: ignore[arg-type]
-    whoosh, tantivy = results["whoosh"], results["tantivy"]
-    assert whoosh.total == tantivy.total
-    assert whoosh.facets == tantivy.facets
+    whoosh = results["whoosh"]
     assert set(whoosh.facets) == set(FACET_FIELDS)
     as_set = lambda r: {(h.meeting_id, h.item_id, h.section, h.position) for h in r.hits}  # noqa: E731
-    assert as_set(whoosh) == as_set(tantivy)
-    if options.get("sort"):
-        assert [h.date for h in whoosh.hits] == [h.date for h in tantivy.hits]
+    for name in ENGINES[1:]:
+        other = results[name]
+        assert whoosh.total == other.total, name
+        assert whoosh.facets == other.facets, name
+        assert as_set(whoosh) == as_set(other), name
+        if options.get("sort"):
+            assert [h.date for h in whoosh.hits] == [h.date for h in other.hits], name

@@ -1,0 +1,239 @@
+"""Search inside PostgreSQL: the index is a table of the archive's own database, with a GIN-indexed tsvector.
+
+The same public behaviour as the Whoosh and Tantivy engines (index/engine_choice.TextIndex): the terms come
+from index/analysis.py (index/postgres/vectors.py), queries are the same tree (index/postgres/tsquery.py),
+snippets the project's own (`[[ ]]`, index/snippet.py), facets one GROUP BY GROUPING SETS query. Many
+machines share one archive this way: no index files, every writer goes through the database.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from index.documents import SectionDoc
+from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
+from index.postgres.tsquery import Params, as_condition, compile_node, filters_condition, rank_query
+from index.postgres.vectors import to_row
+from index.query import paging, parse_query
+from index.records import merged_records
+from index.snippet import Highlight, highlight_for, make_snippet
+from index.store import IndexVersionError
+
+ENGINE = "postgres"
+TABLE = "search_sections"
+SCHEMA_VERSION = 3  # as Whoosh and Tantivy: 3 is one record per (meeting, item, section), identifiers, closed, ...
+META = f"{TABLE}_meta"
+# ts_rank weights in PostgreSQL's order {D, C, B, A}: text 1, raw OCR words 0.3, case number 3, title 3 (as the
+# other engines' boosts),
+# scaled into ts_rank's 0..1 range.
+RANK_WEIGHTS = "{0.333, 0.1, 1.0, 1.0}"  # B: the case number typed bare, boosted as a title
+BATCH = 2_000
+
+DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        id bigserial PRIMARY KEY,
+        meeting_id varchar(200) NOT NULL, position integer NOT NULL, date varchar(10), kind varchar(16) NOT NULL,
+        body varchar(300), item_number varchar(50), item_title text, case_number varchar(100),
+        section varchar(100) NOT NULL, page integer, text text NOT NULL, raw_text text NOT NULL DEFAULT '',
+        item_id varchar(300), municipality varchar(100), closed boolean NOT NULL DEFAULT false,
+        decided_on varchar(10), decided_by varchar(300), source varchar(64), also_in text[] NOT NULL DEFAULT '{{}}',
+        year varchar(4), date_num integer, case_norm varchar(100), body_words text[] NOT NULL DEFAULT '{{}}',
+        municipality_words text[] NOT NULL DEFAULT '{{}}', decided_num integer,
+        item_key text NOT NULL, tsv tsvector NOT NULL)""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_meeting ON {TABLE} (meeting_id)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_num)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_body_words ON {TABLE} USING gin (body_words)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_decided ON {TABLE} (decided_num)",
+)
+_COLUMNS = ("meeting_id", "position", "date", "kind", "body", "item_number", "item_title", "case_number", "section",
+            "page", "text", "raw_text", "item_id", "municipality", "closed", "decided_on", "decided_by", "source",
+            "also_in", "year", "date_num", "case_norm", "body_words", "municipality_words", "decided_num", "item_key")
+_INSERT = text(f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}, tsv) VALUES "
+               f"({', '.join(':' + c for c in _COLUMNS)}, CAST(:tsv AS tsvector))")
+_HIT_COLUMNS = "meeting_id, date, kind, body, item_number, item_title, section, page, case_number, position, " \
+               "text, raw_text, item_id, municipality, closed, decided_on, decided_by, also_in, date_num"
+# the order of each sort; undated records last either way, a date's records in index order (as Tantivy's)
+ORDER = {"relevance": "score DESC, meeting_id, position",
+         "date": "date_num ASC NULLS LAST, meeting_id, position",
+         "-date": "date_num DESC NULLS LAST, meeting_id, position"}
+
+
+class PostgresIndex:
+    """Sections in a table of the archive's PostgreSQL database; each call is one transaction."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path  # kept for the TextIndex interface; the data is in the database
+        self._engine = engine
+
+    @classmethod
+    def open(cls, url: str, path: Path | None = None) -> PostgresIndex:
+        """Connect to the database at `url` and create the search table if missing; a table of another schema
+        version raises IndexVersionError (reindex drops and rebuilds it)."""
+        engine = create_engine(url)
+        if engine.dialect.name != "postgresql":
+            engine.dispose()
+            raise ValueError(f"The postgres search engine needs a PostgreSQL database, not {engine.dialect.name}.")
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(7260419)"))  # two processes creating it at once
+                found = _read_version(conn)
+                if found is None:
+                    for statement in DDL:
+                        conn.execute(text(statement))
+                    conn.execute(text(f"CREATE TABLE {META} (schema_version integer NOT NULL)"))
+                    conn.execute(text(f"INSERT INTO {META} VALUES (:v)"), {"v": SCHEMA_VERSION})
+                elif found != SCHEMA_VERSION:
+                    raise IndexVersionError(
+                        f"The search table {TABLE} was built by engine/schema {(ENGINE, found)}, this program needs "
+                        f"{(ENGINE, SCHEMA_VERSION)}: rebuild it (reindex).")
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(Path(path or "."), engine)
+
+    def add(self, docs: Iterable[SectionDoc]) -> int:
+        """Index sections, replacing every section already indexed for the meetings they belong to."""
+        return self._write(docs, also_delete=())
+
+    def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int:
+        return self._write(docs, also_delete=(meeting_id,))
+
+    def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
+        seen: set[str] = set()
+        count = 0
+        batch: list[dict[str, object]] = []
+        with self._engine.begin() as conn:
+            for meeting_id in also_delete:
+                conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
+                seen.add(meeting_id)
+            for doc in merged_records(docs):  # one record per (meeting, item, section), as the others
+                if doc.meeting_id not in seen:
+                    seen.add(doc.meeting_id)
+                    conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": doc.meeting_id})
+                batch.append(to_row(doc))
+                count += 1
+                if len(batch) >= BATCH:
+                    conn.execute(_INSERT, batch)
+                    batch = []
+            if batch:
+                conn.execute(_INSERT, batch)
+        return count
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
+
+    def clear(self) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {TABLE}"))
+
+    def count(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one())
+
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10,
+               per_item: bool = False, sort: str = "relevance", offset: int = 0) -> SearchResult:
+        """Search sections (or items, with `per_item`); raises QuerySyntaxError for malformed queries.
+
+        `sort` is relevance, date or -date; `offset` skips that many hits (items with `per_item`)."""
+        page = paging(limit, offset, sort)
+        node = parse_query(query)
+        params = Params()
+        conditions = [as_condition(compile_node(node, params), params), *filters_condition(filters or SearchFilters(),
+                                                                                              params)]
+        where = " AND ".join(f"({c})" for c in conditions)
+        rank = f"ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), tsv, CAST({params.add(rank_query(node))} AS tsquery), 1)"
+        params.values["limit"] = page.limit
+        params.values["offset"] = page.offset
+        order = ORDER[page.sort]
+        if per_item:  # the first section of each item in result order: an item's sections share one date
+            sql = (f"SELECT * FROM (SELECT DISTINCT ON (item_key) {_HIT_COLUMNS}, {rank} AS score FROM {TABLE} "
+                   f"WHERE {where} ORDER BY item_key, score DESC, meeting_id, position) best "
+                   f"ORDER BY {order} LIMIT :limit OFFSET :offset")
+        else:
+            sql = (f"SELECT {_HIT_COLUMNS}, {rank} AS score FROM {TABLE} WHERE {where} "
+                   f"ORDER BY {order} LIMIT :limit OFFSET :offset")
+        sets = ", ".join(f"({name})" for name in FACET_FIELDS)
+        columns = ", ".join(FACET_FIELDS)
+        facet_sql = (f"SELECT {columns}, GROUPING({columns}) AS g, count(*) AS n, count(DISTINCT item_key) AS items "
+                     f"FROM {TABLE} WHERE {where} GROUP BY GROUPING SETS ({sets}, ())")
+        with self._engine.connect() as conn:
+            rows = conn.execute(text(sql), params.values).mappings().all()
+            groups = conn.execute(text(facet_sql), params.values).mappings().all()
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        total = 0
+        for group in groups:
+            unused = [name for i, name in enumerate(FACET_FIELDS) if group["g"] & (1 << (len(FACET_FIELDS) - 1 - i))]
+            used = [name for name in FACET_FIELDS if name not in unused]
+            if not used:
+                total = int(group["items"] if per_item else group["n"])
+                continue
+            value = group[used[0]]
+            if isinstance(value, bool):  # closed: "true"/"false", as the other engines index it
+                value = "true" if value else "false"
+            if value is not None and value != "":
+                facets[used[0]][str(value)] = int(group["n"])
+        facets = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in facets.items()}
+        highlight = highlight_for(node)
+        scored = page.sort == "relevance"
+        hits = tuple(_hit(row, highlight, scored) for row in rows)
+        return SearchResult(query=query, total=total, hits=hits, facets=facets, offset=page.offset, sort=page.sort)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> PostgresIndex:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _snippet(row: dict, highlight: Highlight) -> str:
+    """As the other engines: the repaired text, or the raw OCR text when only a damaged spelling matched."""
+    snippet, marked = make_snippet(row["text"] or "", highlight)
+    if marked == 0 and row["raw_text"]:
+        raw_snippet, raw_marked = make_snippet(row["raw_text"], highlight)
+        if raw_marked:
+            return raw_snippet
+    return snippet
+
+
+def _hit(row: dict, highlight: Highlight, scored: bool) -> Hit:
+    return Hit(
+        meeting_id=row["meeting_id"], date=row["date"], kind=row["kind"] or "", body=row["body"] or None,
+        item_number=row["item_number"], item_title=row["item_title"] or None, section=row["section"] or "",
+        page=row["page"], score=round(float(row["score"]), 4) if scored else 0.0, snippet=_snippet(row, highlight),
+        case_number=row["case_number"] or None, position=int(row["position"] or 0), item_id=row["item_id"],
+        municipality=row["municipality"] or None, closed=bool(row["closed"]), decided_on=row["decided_on"],
+        decided_by=row["decided_by"], also_in=tuple(row["also_in"] or ()),
+    )
+
+
+def _read_version(conn) -> int | None:  # noqa: ANN001 - a Connection
+    """The schema version of the search table; None when there is none; 1 for a table older than versions."""
+    names = {r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                                             "AND tablename IN (:t, :m)"), {"t": TABLE, "m": META})}
+    if TABLE not in names:
+        return None
+    if META not in names:
+        return 1
+    return int(conn.execute(text(f"SELECT max(schema_version) FROM {META}")).scalar() or 1)
+
+
+def drop_table(url: str) -> None:
+    """Drop the search table (whatever schema version made it); the next open creates it again."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(7260419)"))
+            conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+            conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}_meta"))
+    finally:
+        engine.dispose()
