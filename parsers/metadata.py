@@ -241,9 +241,7 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row],
     decided = [iso_date(d[1]) for d in (decision_meeting(row.text) for row in all_rows) if d]
     if decided and decided[-1]:
         return decided[-1], None  # the latest dated decision is this meeting's (earlier ones are the case history)
-    # last: 'godkender dagsordenen for møde den 11. april 2025', which a document whose header is lost (a partial
-    # scan) prints only in its first item, so the front matter and the rows just after it are read
-    joined = " ".join(row.text for row in all_rows[:len(rows) + FRONT_ROWS])
+    joined = " ".join(row.text for row in rows[:FRONT_ROWS])  # 'dagsordenen for møde den 11. april 2025'
     match = _MEETING_DATE_PHRASE.search(joined)
     if match and iso_date(match.group(1)):
         return iso_date(match.group(1)), None
