@@ -434,17 +434,6 @@ class Archive:
             if stored is not None:
                 yield stored
 
-    def section_raw_texts(self, meeting_id: str) -> dict[tuple[int, int], str]:
-        with self.sessions() as session:
-            rows = session.execute(select(ItemRow.position, SectionRow.position, SectionRow.raw_text)
-                                   .join(SectionRow, SectionRow.item_id == ItemRow.id)
-                                   .where(ItemRow.meeting_id == meeting_id)).all()
-            return {(i, s): raw for i, s, raw in rows if raw}
-
-    def pages_of(self, meeting_id: str) -> list[Page]:
-        stored = self.load(meeting_id)
-        return list(stored.pages) if stored else []
-
     def meeting_id_of(self, sha256: str) -> str | None:
         with self.sessions() as session:
             return session.scalar(select(DocumentRow.meeting_id).where(DocumentRow.sha256 == sha256))
