@@ -208,7 +208,13 @@ class Lexicon:
     UNKNOWN_FREQ = 1.0  # Zipf given to lexicon words wordfreq does not list
     RARE_CAP = 2.5  # a listed word wordfreq does not know is rare, whatever its stem or parts suggest
     PART_CAP = 4.5  # 'med', 'for', 'ind' are very common words but no likelier as compound parts
-    COMPOUND_BONUS = 5.0  # a compound of two common parts (Zipf 4.5) scores like a fairly common word (5)
+    COMPOUND_BONUS = 5.0  # a compound of two common parts (Zipf 4.5) scores like a fairly common word (5) ...
+    PART_BONUS = 3.0  # ... and each further part adds less than its own probability takes away
+    # wordfreq's Danish list stops at Zipf 3: a compound it does not list is rarer than that, no commoner than
+    # a rare listed word ('gennem|fare' read as parts is no match for the listed 'gennemføre'), so the parts'
+    # score is moved down by this much (two common parts: 2.5, as RARE_CAP); likelier parts still rank higher
+    COMPOUND_SHIFT = 2.5
+    ARCHIVE_FREQ = 3.0  # a word the archive's clean documents spell so is as common as wordfreq's rarest
 
     def __init__(self, data: LexiconData, extra: Iterable[str] = ()) -> None:
         extra_words: set[str] = set()
@@ -218,6 +224,7 @@ class Lexicon:
                 (extra_words if word[0].islower() else extra_names).add(word.lower())
         self.words: frozenset[str] = data.words | extra_words
         self.names: frozenset[str] = data.names | extra_names
+        self.learnt: frozenset[str] = frozenset(extra_words | extra_names)
         self.heads = data.heads
         self.tails = data.tails
         self.freq: dict[str, float] = _zipf_table()
@@ -267,6 +274,8 @@ class Lexicon:
                 tail: float | None = self._part_zipf(rest, False) - 9.0
             else:
                 tail = self._split_logp(rest, False, depth + 1) if depth < 2 else None
+                if tail is not None:
+                    tail += self.PART_BONUS  # 'ældre|udgifts|nøgle': a third part is no third word
             if tail is not None:
                 total = self._part_zipf(head, True) - 9.0 + tail
                 if best is None or total > best:
@@ -281,17 +290,28 @@ class Lexicon:
             found = self.freq.get(word)
             if found is not None:
                 return found
-            # listed but rare in wordfreq: as common as its stem or its last part suggests
-            compound = min(self.compound_score(word, capitalised) or 0.0, self.RARE_CAP)
-            return max(self.UNKNOWN_FREQ, min(self._tail_zipf(word, _MIN_STEM), self.RARE_CAP), compound)
+            # listed but rare in wordfreq: as common as its stem, its parts or its last word suggest
+            compound = self._raw_compound(word, capitalised) or 0.0
+            estimate = max(self._tail_zipf(word, _MIN_STEM), compound, self._last_word_zipf(word))
+            floor = self.ARCHIVE_FREQ if word in self.learnt else self.UNKNOWN_FREQ
+            return max(floor, min(estimate, self.RARE_CAP))
         return None
+
+    def _last_word_zipf(self, word: str) -> float:
+        """Zipf of the longest word the listed `word` ends in ('tydeliggør' ends in 'gør'), less one: a
+        derived or compound form, whatever hunspell's compound flags say."""
+        for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
+            found = self.freq.get(word[i:])
+            if found is not None:
+                return found - 1.0
+        return 0.0
 
     def is_name(self, word: str) -> bool:
         return word in self.names
 
-    def compound_score(self, word: str, capitalised: bool = False) -> float | None:
-        """Zipf-like score of `word` read as a compound, or None; a compound of two common parts scores
-        about COMPOUND_BONUS."""
+    def _raw_compound(self, word: str, capitalised: bool) -> float | None:
+        """Score of the best reading of `word` as parts, before the cap; about COMPOUND_BONUS for two
+        common parts."""
         if len(word) < 2 * _MIN_PART:
             return None
         key = (word, capitalised)
@@ -299,6 +319,15 @@ class Lexicon:
             logp = self._split_logp(word, capitalised)
             self._compounds[key] = None if logp is None else logp + 9.0 + self.COMPOUND_BONUS
         return self._compounds[key]
+
+    def compound_score(self, word: str, capitalised: bool = False) -> float | None:
+        """Zipf-like score of `word` read as a compound, or None: wordfreq's own figure when it lists the
+        form, otherwise the parts' score less COMPOUND_SHIFT ('sundheds|råd' still over 'sundheds|rad')."""
+        raw = self._raw_compound(word, capitalised)
+        if raw is None:
+            return None
+        known = self.freq.get(word)
+        return known if known is not None else raw - self.COMPOUND_SHIFT
 
     def score(self, word: str, capitalised: bool = False) -> float | None:
         """Zipf-like plausibility of a lower-case word, or None when it is no Danish word."""

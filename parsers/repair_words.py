@@ -23,11 +23,13 @@ class RepairSettings:
 
     keep_margin: float = 0.2  # a known word yields only to a candidate this much (log10) more likely
     clean_max_cost: float = 0.35  # in clean text, unknown words are repaired only by cheap rewrites ...
-    clean_min_zipf: float = 3.0  # ... into common words
+    clean_min_zipf: float = 3.0  # ... into common words, or compounds of common parts
+    clean_min_compound: float = 0.5  # (compounds score Lexicon.COMPOUND_SHIFT below their parts)
     evidence_weight: float = 1.0  # bonus per log10 count of the word family confirmed elsewhere in the text
     min_words: int = 20  # fewer words than this: a page needs stronger evidence to be called damaged
     short_min_score: float = 2.5  # a non-word of <= 4 letters is repaired only into a common word ('jf' stays)
-    long_min_score: float = 0.0  # longer non-words: into any word whose score survives the OCR cost
+    long_min_score: float = 0.0  # longer non-words: into any word whose score survives the OCR cost ...
+    compound_min_score: float = -2.5  # ... or any compound (scored Lexicon.COMPOUND_SHIFT lower) that does
     name_max_cost: float = 0.5  # capitalised inside a sentence: only cheap rewrites, unless into a known name
     compound_doubt: float = 2.0  # a word only read as a compound ('ind|gas') yields more easily to a listed word
     compound_candidates: int = 300  # rewrites of a word tried as compounds (cheapest first)
@@ -101,6 +103,8 @@ class WordJudge:
             # compounds: 'sundhedsrad' is a compound too, but 'sundhedsråd' a likelier one
             cands.sort(key=lambda c: c.cost)
             for cand in cands[: self.settings.compound_candidates]:
+                if cand.word in best and best[cand.word].direct:
+                    continue  # a listed word's own frequency beats any reading of it as parts
                 score = lex.compound_score(cand.word, capitalised)
                 if score is not None:
                     add(cand, score, False)
@@ -115,7 +119,8 @@ class WordJudge:
 
     def _cheap(self, best: Option) -> bool:
         s = self.settings
-        return best.cost <= s.clean_max_cost and best.score + best.cost >= s.clean_min_zipf
+        floor = s.clean_min_zipf if best.direct else s.clean_min_compound
+        return best.cost <= s.clean_max_cost and best.score + best.cost >= floor
 
     def choose(self, lower: str, capitalised: bool, damaged: bool,
                evidence: Counter[str] | None = None, name_like: bool = False) -> Option | None:
@@ -137,8 +142,11 @@ class WordJudge:
                 return best if self._cheap(best) else None
             if name_like and not self._name_repair_ok(lower, best):
                 return None  # 'Prepare' mid-sentence is a name or English, not 'Præpare'
-            short = len(lower) <= 4
-            return best if best.score >= (s.short_min_score if short else s.long_min_score) else None
+            if len(lower) <= 4:
+                floor = s.short_min_score
+            else:
+                floor = s.long_min_score if best.direct else s.compound_min_score
+            return best if best.score >= floor else None
         if best.direct and self.lexicon.direct_score(lower, capitalised) is None:
             original -= s.compound_doubt  # 'indgas' parses as 'ind|gas', but 'indgås' is a listed word
         if best.score + bonus(best.word) > original + bonus(lower) + s.keep_margin:
