@@ -29,6 +29,7 @@ _COMPOUND_END, _ONLY_IN_COMPOUND, _WORD_LAST = "34", "36", "39"
 _ENDINGS = ("ernes", "erne", "ene", "ens", "ets", "ers", "en", "et", "er", "es", "e", "s", "r")
 _MIN_STEM = 5  # shorter stems ('med', 'mad') say nothing about a rare form ('medet')
 _MIN_PART = 3  # shortest compound part accepted; hunspell allows 2, which lets damage pass as compounds
+_MIN_FREE_HEAD = 5  # shortest listed word taken as a compound head without hunspell's flag
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,7 @@ class Lexicon:
     # a rare listed word ('gennem|fare' read as parts is no match for the listed 'gennemføre'), so the parts'
     # score is moved down by this much (two common parts: 2.5, as RARE_CAP); likelier parts still rank higher
     COMPOUND_SHIFT = 2.5
+    UNFLAGGED_HEAD = 1.0  # a listed word hunspell does not flag as a compound head is a less likely one
     ARCHIVE_FREQ = 3.0  # a word the archive's clean documents spell so is as common as wordfreq's rarest
 
     def __init__(self, data: LexiconData, extra: Iterable[str] = ()) -> None:
@@ -267,8 +269,11 @@ class Lexicon:
         n = len(word)
         for i in range(_MIN_PART, n - _MIN_PART + 1):
             head = word[:i]
+            penalty = 0.0
             if head not in self.heads:
-                continue
+                if i < _MIN_FREE_HEAD or head not in self.words:
+                    continue
+                penalty = self.UNFLAGGED_HEAD  # 'webinar|række': new words have no compound flags yet
             rest = word[i:]
             if rest in self.tails or (capitalised and rest in self.names):
                 tail: float | None = self._part_zipf(rest, False) - 9.0
@@ -277,7 +282,7 @@ class Lexicon:
                 if tail is not None:
                     tail += self.PART_BONUS  # 'ældre|udgifts|nøgle': a third part is no third word
             if tail is not None:
-                total = self._part_zipf(head, True) - 9.0 + tail
+                total = self._part_zipf(head, True) - 9.0 - penalty + tail
                 if best is None or total > best:
                     best = total
         return best
