@@ -31,6 +31,7 @@ class RepairSettings:
     long_min_score: float = 0.0  # longer non-words: into any word whose score survives the OCR cost ...
     compound_min_score: float = -2.5  # ... or any compound (scored Lexicon.COMPOUND_SHIFT lower) that does
     name_max_cost: float = 0.5  # capitalised inside a sentence: only cheap rewrites, unless into a known name
+    compound_margin: float = 1.0  # an unlisted word read as parts yields to another such reading only by this
     compound_doubt: float = 2.0  # a word only read as a compound ('ind|gas') yields more easily to a listed word
     compound_candidates: int = 300  # rewrites of a word tried as compounds (cheapest first)
 
@@ -147,9 +148,13 @@ class WordJudge:
             else:
                 floor = s.long_min_score if best.direct else s.compound_min_score
             return best if best.score >= floor else None
-        if best.direct and self.lexicon.direct_score(lower, capitalised) is None:
-            original -= s.compound_doubt  # 'indgas' parses as 'ind|gas', but 'indgås' is a listed word
-        if best.score + bonus(best.word) > original + bonus(lower) + s.keep_margin:
+        margin = s.keep_margin
+        if self.lexicon.direct_score(lower, capitalised) is None:
+            if best.direct:
+                original -= s.compound_doubt  # 'indgas' parses as 'ind|gas', but 'indgås' is a listed word
+            else:
+                margin = s.compound_margin  # two readings as parts: 'nedskal|ering' is no worse than 'nedskål|ering'
+        if best.score + bonus(best.word) > original + bonus(lower) + margin:
             return best
         return None
 
