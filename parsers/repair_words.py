@@ -63,6 +63,7 @@ class WordJudge:
         self.settings = settings
         self._original: dict[tuple[str, bool], float | None] = {}
         self._options: dict[tuple[str, bool], tuple[Option, ...]] = {}
+        self._listed: dict[tuple[str, bool], bool] = {}
 
     def original(self, lower: str, capitalised: bool) -> float | None:
         """Lexicon score of the word as written; None: it is no word."""
@@ -70,6 +71,14 @@ class WordJudge:
         if key not in self._original:
             self._original[key] = self.lexicon.score(lower, capitalised)
         return self._original[key]
+
+    def listed(self, lower: str, capitalised: bool) -> bool:
+        """Is the word as written in the word lists (not just readable as a compound)?"""
+        key = (lower, capitalised)
+        found = self._listed.get(key)
+        if found is None:
+            found = self._listed[key] = self.lexicon.direct_score(lower, capitalised) is not None
+        return found
 
     def options(self, lower: str, capitalised: bool) -> tuple[Option, ...]:
         """The best few rewrites that are words, best first."""
@@ -149,7 +158,7 @@ class WordJudge:
                 floor = s.long_min_score if best.direct else s.compound_min_score
             return best if best.score >= floor else None
         margin = s.keep_margin
-        if self.lexicon.direct_score(lower, capitalised) is None:
+        if not self.listed(lower, capitalised):
             if best.direct:
                 original -= s.compound_doubt  # 'indgas' parses as 'ind|gas', but 'indgås' is a listed word
             else:
