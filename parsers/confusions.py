@@ -1,9 +1,9 @@
 """What OCR engines without Danish make of æ, ø and å, and the repair candidates that follows from it.
 
 An engine trained on English has no æ/ø/å glyphs, so it reads the nearest shape it knows: ø becomes g, o, e, a,
-@, &, 0 (or 'J' for a capital Ø), æ becomes ae, ee, ze, e or a, å becomes a or é. Costs are -log10 of how
-likely that reading is in a damaged text, so the cheap readings (a for å, g for ø, ae for æ) are tried freely
-and the rare ones (s for ø, d for å) only one per word.
+@, &, 0, sometimes two glyphs like 'e@' (or 'J' for a capital Ø), æ becomes ae, ee, ze, e or a, å becomes a
+or é. Costs are -log10 of how likely that reading is in a damaged text, so the cheap readings (a for å, g for
+ø, ae for æ) are tried freely and the rare ones (s for ø, d for å) only one per word.
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ CONFUSIONS: tuple[Confusion, ...] = (
     Confusion("g", "ø", 0.2), Confusion("@", "ø", 0.05), Confusion("&", "ø", 0.5), Confusion("0", "ø", 1.0),
     Confusion("o", "ø", 0.7), Confusion("oe", "ø", 0.5), Confusion("e", "ø", 1.0), Confusion("a", "ø", 1.0),
     Confusion("ag", "ø", 0.9), Confusion("ga", "ø", 0.9), Confusion("ea", "ø", 0.9), Confusion("eo", "ø", 1.0),
+    Confusion("e@", "ø", 0.5), Confusion("o@", "ø", 0.5), Confusion("g@", "ø", 0.5),  # a glyph read as two
     Confusion("gi", "ø", 1.3), Confusion("es", "ø", 1.3), Confusion("s", "ø", 1.5), Confusion("sa", "ø", 1.5),
     Confusion("j", "ø", 0.8, at_start=True), Confusion("d", "ø", 1.5, at_start=True),
     # æ

@@ -31,7 +31,7 @@ class RepairSettings:
     long_min_score: float = 0.0  # longer non-words: into any word whose score survives the OCR cost ...
     compound_min_score: float = -2.5  # ... or any compound (scored Lexicon.COMPOUND_SHIFT lower) that does
     name_max_cost: float = 0.5  # capitalised inside a sentence: only cheap rewrites, unless into a known name
-    compound_margin: float = 1.0  # an unlisted word read as parts yields to another such reading only by this
+    compound_margin: float = 0.7  # an unlisted word read as parts yields to another such reading only by this
     compound_doubt: float = 2.0  # a word only read as a compound ('ind|gas') yields more easily to a listed word
     compound_candidates: int = 300  # rewrites of a word tried as compounds (cheapest first)
 
