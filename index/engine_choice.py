@@ -1,7 +1,8 @@
-"""Which search engine holds the index: Whoosh (pure Python, the default) or Tantivy (Rust, faster).
+"""Which search engine holds the index: Whoosh (pure Python, the default), Tantivy (Rust, faster) or PostgreSQL
+(a table of the archive's own database).
 
-Both implement `TextIndex` with the same query language, analysis, snippets and result records; the
-benchmark (bench/bench_search.py --engine both) measures them on the same archive.
+All implement `TextIndex` with the same query language, analysis, snippets and result records; the benchmark
+(bench/bench_search.py --engine all) measures them on the same archive. Each engine is imported only when opened.
 """
 from __future__ import annotations
 
@@ -57,11 +58,11 @@ def reset_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = N
 def open_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = None) -> TextIndex:
     """Open (or create) the index at `path` with the named engine (postgres: in the database at `db_url`)."""
     if engine == "whoosh":
-        from index.store import SearchIndex
+        from index.whoosh import SearchIndex
 
         return SearchIndex.open(path)
     if engine == "tantivy":
-        from index.tantivy_engine import TantivyIndex
+        from index.tantivy import TantivyIndex
 
         return TantivyIndex.open(path)
     if engine == "postgres":

@@ -15,22 +15,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from index.documents import SectionDoc
-from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
+from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult, facet_counts
 from index.postgres.tsquery import Params, as_condition, compile_node, filters_condition, rank_query
 from index.postgres.vectors import to_row
 from index.query import paging, parse_query
+from index.ranking import ts_rank_weights
 from index.records import merged_records
-from index.snippet import Highlight, highlight_for, make_snippet
-from index.store import IndexVersionError
+from index.snippet import Highlight, highlight_for, section_snippet
+from index.versioning import SCHEMA_VERSION, IndexVersionError
 
 ENGINE = "postgres"
 TABLE = "search_sections"
-SCHEMA_VERSION = 3  # as Whoosh and Tantivy: 3 is one record per (meeting, item, section), identifiers, closed, ...
 META = f"{TABLE}_meta"
-# ts_rank weights in PostgreSQL's order {D, C, B, A}: text 1, raw OCR words 0.3, case number 3, title 3 (as the
-# other engines' boosts),
-# scaled into ts_rank's 0..1 range.
-RANK_WEIGHTS = "{0.333, 0.1, 1.0, 1.0}"  # B: the case number typed bare, boosted as a title
+RANK_WEIGHTS = ts_rank_weights()  # index/ranking.py's boosts: title A, case number B, raw OCR words C, text D
 BATCH = 2_000
 
 DDL = (
@@ -178,7 +175,7 @@ class PostgresIndex:
                 value = "true" if value else "false"
             if value is not None and value != "":
                 facets[used[0]][str(value)] = int(group["n"])
-        facets = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in facets.items()}
+        facets = {name: facet_counts(c) for name, c in facets.items()}
         highlight = highlight_for(node)
         scored = page.sort == "relevance"
         hits = tuple(_hit(row, highlight, scored) for row in rows)
@@ -195,21 +192,12 @@ class PostgresIndex:
         self.close()
 
 
-def _snippet(row: dict, highlight: Highlight) -> str:
-    """As the other engines: the repaired text, or the raw OCR text when only a damaged spelling matched."""
-    snippet, marked = make_snippet(row["text"] or "", highlight)
-    if marked == 0 and row["raw_text"]:
-        raw_snippet, raw_marked = make_snippet(row["raw_text"], highlight)
-        if raw_marked:
-            return raw_snippet
-    return snippet
-
-
 def _hit(row: dict, highlight: Highlight, scored: bool) -> Hit:
     return Hit(
         meeting_id=row["meeting_id"], date=row["date"], kind=row["kind"] or "", body=row["body"] or None,
         item_number=row["item_number"], item_title=row["item_title"] or None, section=row["section"] or "",
-        page=row["page"], score=round(float(row["score"]), 4) if scored else 0.0, snippet=_snippet(row, highlight),
+        page=row["page"], score=round(float(row["score"]), 4) if scored else 0.0,
+        snippet=section_snippet(row["text"] or "", row["raw_text"] or "", highlight),
         case_number=row["case_number"] or None, position=int(row["position"] or 0), item_id=row["item_id"],
         municipality=row["municipality"] or None, closed=bool(row["closed"]), decided_on=row["decided_on"],
         decided_by=row["decided_by"], also_in=tuple(row["also_in"] or ()),

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.analysis import analyze, fold, identifier_key, prefix_forms
+from index.fields import normalize_case_number
 from index.model import SearchFilters
 from index.postgres.vectors import IDS, RAW, TEXT, TITLE, quote
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
-from index.schema import normalize_case_number
 
 _WEIGHTS = {"title": TITLE, "text": TEXT, "raw": RAW}
 EMPTY = "'__moedearkiv_nothing__'"  # a term no document holds
