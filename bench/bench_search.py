@@ -2,20 +2,23 @@
 
     .venv/bin/python bench/bench_search.py                 # 100,000 sections (the target size)
     .venv/bin/python bench/bench_search.py --sections 5000 # quick run
-    .venv/bin/python bench/bench_search.py --engine both   # Whoosh and Tantivy on the same archive and queries
+    .venv/bin/python bench/bench_search.py --engine all    # every engine on the same archive and queries
+    .venv/bin/python bench/bench_search.py --sections 1000000 --engine tantivy   # the 1M target
 
 Sections are made by shuffling real paragraphs of the seed texts (fixed random seed), spread over meetings
 of varying ids, dates, bodies and kinds; one in ten gets an OCR-damaged raw text. Reports the bulk build
 rate (sections/s), the time to add one meeting to the built index, and query latency p50/p95 over a fixed
 mix of single words, AND queries, phrases and filtered queries (targets: build >= 2,000 sections/s,
 p95 <= 50 ms), and a `meeting` category for the one-meeting-one-record features (a case number typed bare,
-closed and municipality filters, decision dates, sorting by date, an offset, per item). With `--engine both`
-each engine builds its own index from the same sections in turn.
-The postgres engine uses `--db URL`, or else a throwaway cluster started for the run (tests/pg.py).
+closed and municipality filters, decision dates, sorting by date, an offset, per item). With `--engine all`
+each engine builds its own index from the same sections in turn. The load average is printed with each figure
+(the machine is shared). The postgres engine uses `--db URL`, or else a throwaway cluster started for the run
+(tests/pg.py); its build is the bulk path `reindex` uses (index/postgres/bulk.py).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -138,6 +141,10 @@ def query_mix(material: Material, rng: random.Random, per_category: int) -> list
     return queries
 
 
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -153,7 +160,7 @@ def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: t
     queries = query_mix(material, random.Random(seed + 2), per_category)
     extra = list(synthetic_docs(material, 600, random.Random(seed + 1)))
     print(f"material: {len(material.paragraphs)} paragraphs, {len(material.titles)} titles; "
-          f"{n_sections} sections in {len(meetings)} meetings")
+          f"{n_sections} sections in {len(meetings)} meetings; {load()}", flush=True)
     for engine in engines:
         print(f"--- engine: {engine}")
         bench_engine(engine, workdir / f"index-{engine}", meetings, extra, queries)
@@ -168,11 +175,12 @@ def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extr
         ix.add(doc for meeting in meetings for doc in meeting)
         build = time.perf_counter() - start
         print(f"build: {n_sections} sections in {build:.1f} s = {n_sections / build:,.0f} sections/s "
-              f"(one writer, bulk)")
+              f"(one writer, bulk); {load()}", flush=True)
         start = time.perf_counter()
         added = sum(ix.add(meeting) for meeting in extra)
         per_meeting = (time.perf_counter() - start) / len(extra)
-        print(f"incremental: {len(extra)} meetings ({added} sections), {per_meeting * 1000:.0f} ms per meeting")
+        print(f"incremental: {len(extra)} meetings ({added} sections), {per_meeting * 1000:.0f} ms per meeting",
+              flush=True)
         ix.search("kommunerne", SearchFilters())  # open the searcher once, as a long-running process would
         timings: dict[str, list[float]] = {}
         for query in queries:
@@ -185,6 +193,7 @@ def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extr
     for category, ts in [*timings.items(), ("all", everything)]:
         print(f"query {category:9} n={len(ts):4}  p50 {statistics.median(ts):7.1f} ms  "
               f"p95 {percentile(ts, 0.95):7.1f} ms  max {max(ts):7.1f} ms")
+    print(f"queries done; {load()}", flush=True)
 
 
 def main() -> None:
@@ -192,12 +201,13 @@ def main() -> None:
     parser.add_argument("--sections", type=int, default=100_000)
     parser.add_argument("--queries-per-category", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20260616)
-    parser.add_argument("--engine", choices=(*ENGINES, "both"), default="whoosh",
-                        help="search engine to measure (both: every engine in turn, same sections and queries)")
+    parser.add_argument("--engine", choices=(*ENGINES, "all", "both"), default="whoosh",
+                        help="search engine to measure (all, or its old name both: every engine in turn, same "
+                             "sections and queries)")
     parser.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
     parser.add_argument("--db", help="PostgreSQL URL for the postgres engine (default: a throwaway cluster)")
     args = parser.parse_args()
-    engines = ENGINES if args.engine == "both" else (args.engine,)
+    engines = ENGINES if args.engine in ("all", "both") else (args.engine,)
     cluster = None
     if "postgres" in engines:
         if args.db:

@@ -6,9 +6,10 @@ All implement `TextIndex` with the same query language, analysis, snippets and r
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from index.documents import SectionDoc
 from index.model import SearchFilters, SearchResult
@@ -72,3 +73,17 @@ def open_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = No
             raise ValueError("The postgres search engine needs the database URL (--db postgresql+psycopg://...).")
         return PostgresIndex.open(db_url, path)
     raise ValueError(f"Unknown search engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+
+
+@contextmanager
+def joined_writes(ix: TextIndex, session: Any) -> Iterator[None]:  # noqa: ANN401 - a SQLAlchemy Session
+    """While inside, the index writes in the database transaction of `session` when it can: the postgres engine
+    on the archive's own database, so a document rolled back leaves no search rows behind. Whoosh and Tantivy
+    keep files that no database transaction covers; for them (and a search table in another database) this
+    does nothing, and the caller repairs the index after a rollback."""
+    join = getattr(ix, "joined", None)
+    if join is None:
+        yield
+        return
+    with join(session.connection()):
+        yield

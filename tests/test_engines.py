@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -398,3 +398,47 @@ def test_cli_ingests_searches_and_reindexes_with_tantivy(tmp_path: Path) -> None
     assert cli("reindex").returncode == 0
     after = json.loads(cli("search", "laerepladser", "--per-item", "--json").stdout)
     assert after["total"] == before["total"] and after["hits"] == before["hits"]
+
+
+def test_postgres_writes_join_the_archive_transaction(pg_url: str, docs: dict[str, list[SectionDoc]]) -> None:
+    """Search rows written inside the archive's transaction commit and roll back with it."""
+    from sqlalchemy import create_engine
+
+    meeting = docs["agenda2026"]
+    archive = create_engine(pg_url)
+    with open_index(Path("unused"), "postgres", pg_url) as ix:
+        with pytest.raises(RuntimeError, match="rolled back"), archive.begin() as conn, ix.joined(conn) as joined:
+            assert joined
+            ix.add(meeting)
+            raise RuntimeError("the document's rows are rolled back")
+        assert ix.count() == 0
+        with archive.begin() as conn, ix.joined(conn):
+            ix.add(meeting[:3])
+            assert ix.count() == 0  # not committed yet: another connection sees nothing
+        assert ix.count() == 3
+    archive.dispose()
+
+
+def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str, list[SectionDoc]]) -> None:
+    """More than `bulk_min_rows` sections into an empty table (the GIN dropped, built after the load): the same
+    hits as the ordinary path, and the GIN indexes are back afterwards."""
+    from sqlalchemy import create_engine, text
+
+    from index.postgres import PostgresIndex
+
+    copies = 3
+    sections = [replace(d, meeting_id=f"{d.meeting_id}-{n}") for n in range(copies)
+                for meeting in docs.values() for d in meeting[:30]]
+    bulk_min_rows = 100
+    with PostgresIndex.open(pg_url, bulk_min_rows=bulk_min_rows) as ix:
+        assert ix.add(sections) == ix.count() > 2 * bulk_min_rows
+        bulk_totals = [ix.search(q, SearchFilters(), limit=1).total for q in AGREEMENT_QUERIES[:8]]
+        ix.clear()
+        ix.add(d for meeting in docs.values() for d in meeting[:30])  # fewer than bulk_min_rows: the ordinary path
+        one_copy = [ix.search(q, SearchFilters(), limit=1).total for q in AGREEMENT_QUERIES[:8]]
+    assert bulk_totals == [copies * t for t in one_copy] and sum(one_copy) > 0
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        gins = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin%'"))}
+    engine.dispose()
+    assert {"search_sections_tsv", "search_sections_body_words"} <= gins

@@ -7,15 +7,18 @@ machines share one archive this way: no index files, every writer goes through t
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Connection, Engine
 
 from index.documents import SectionDoc
 from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult, facet_counts
+from index.postgres import bulk
 from index.postgres.tsquery import Params, as_condition, compile_node, filters_condition, rank_query
 from index.postgres.vectors import to_row
 from index.query import paging, parse_query
@@ -28,7 +31,6 @@ ENGINE = "postgres"
 TABLE = "search_sections"
 META = f"{TABLE}_meta"
 RANK_WEIGHTS = ts_rank_weights()  # index/ranking.py's boosts: title A, case number B, raw OCR words C, text D
-BATCH = 2_000
 
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -47,11 +49,6 @@ DDL = (
     f"CREATE INDEX IF NOT EXISTS {TABLE}_body_words ON {TABLE} USING gin (body_words)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_decided ON {TABLE} (decided_num)",
 )
-_COLUMNS = ("meeting_id", "position", "date", "kind", "body", "item_number", "item_title", "case_number", "section",
-            "page", "text", "raw_text", "item_id", "municipality", "closed", "decided_on", "decided_by", "source",
-            "also_in", "year", "date_num", "case_norm", "body_words", "municipality_words", "decided_num", "item_key")
-_INSERT = text(f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}, tsv) VALUES "
-               f"({', '.join(':' + c for c in _COLUMNS)}, CAST(:tsv AS tsvector))")
 _HIT_COLUMNS = "meeting_id, date, kind, body, item_number, item_title, section, page, case_number, position, " \
                "text, raw_text, item_id, municipality, closed, decided_on, decided_by, also_in, date_num"
 # the order of each sort; undated records last either way, a date's records in index order (as Tantivy's)
@@ -63,12 +60,14 @@ ORDER = {"relevance": "score DESC, meeting_id, position",
 class PostgresIndex:
     """Sections in a table of the archive's PostgreSQL database; each call is one transaction."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, bulk_min_rows: int = bulk.BULK_MIN_ROWS) -> None:
         self.path = path  # kept for the TextIndex interface; the data is in the database
         self._engine = engine
+        self._bulk_min_rows = bulk_min_rows
+        self._joined: Connection | None = None
 
     @classmethod
-    def open(cls, url: str, path: Path | None = None) -> PostgresIndex:
+    def open(cls, url: str, path: Path | None = None, bulk_min_rows: int = bulk.BULK_MIN_ROWS) -> PostgresIndex:
         """Connect to the database at `url` and create the search table if missing; a table of another schema
         version raises IndexVersionError (reindex drops and rebuilds it)."""
         engine = create_engine(url)
@@ -91,7 +90,7 @@ class PostgresIndex:
         except BaseException:
             engine.dispose()
             raise
-        return cls(Path(path or "."), engine)
+        return cls(Path(path or "."), engine, bulk_min_rows)
 
     def add(self, docs: Iterable[SectionDoc]) -> int:
         """Index sections, replacing every section already indexed for the meetings they belong to."""
@@ -101,32 +100,57 @@ class PostgresIndex:
         return self._write(docs, also_delete=(meeting_id,))
 
     def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
-        seen: set[str] = set()
+        """All of `docs` in one transaction (the joined one, see `joined`): each meeting's old rows deleted when
+        it is first seen, new rows copied in batches; a big load into an empty table builds the GIN after it."""
+        seen: set[str] = set(also_delete)
         count = 0
-        batch: list[dict[str, object]] = []
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             for meeting_id in also_delete:
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
-                seen.add(meeting_id)
-            for doc in merged_records(docs):  # one record per (meeting, item, section), as the others
-                if doc.meeting_id not in seen:
-                    seen.add(doc.meeting_id)
-                    conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": doc.meeting_id})
-                batch.append(to_row(doc))
-                count += 1
-                if len(batch) >= BATCH:
-                    conn.execute(_INSERT, batch)
-                    batch = []
-            if batch:
-                conn.execute(_INSERT, batch)
+            rows = (to_row(doc) for doc in merged_records(docs))  # one record per (meeting, item, section)
+            first = next(bulk.batches(rows, self._bulk_min_rows), [])
+            deferred: list[tuple[str, str]] = []
+            if len(first) >= self._bulk_min_rows and not also_delete and bulk.is_empty(conn, TABLE):
+                deferred = bulk.gin_indexes(conn, TABLE)
+                bulk.drop_indexes(conn, deferred)
+            for batch in itertools.chain(bulk.batches(first), bulk.batches(rows)):
+                fresh = list({str(r["meeting_id"]) for r in batch} - seen)
+                if fresh and not deferred:  # an empty table holds nothing to delete
+                    conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = ANY(:m)"), {"m": fresh})
+                seen.update(fresh)
+                count += bulk.copy_rows(conn, TABLE, batch)
+            if deferred:
+                bulk.create_indexes(conn, TABLE, deferred)
         return count
 
-    def delete_meeting(self, meeting_id: str) -> None:
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        if self._joined is not None:
+            yield self._joined
+            return
         with self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def joined(self, conn: Connection) -> Iterator[bool]:
+        """Write through `conn` (the archive's own transaction) while inside, so the document's rows and its
+        search rows commit or roll back together; yields False, and writes apart, when `conn` is another
+        database's."""
+        if not same_database(conn.engine.url, self._engine.url):
+            yield False
+            return
+        self._joined = conn
+        try:
+            yield True
+        finally:
+            self._joined = None
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with self._transaction() as conn:
             conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
 
     def clear(self) -> None:
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             conn.execute(text(f"TRUNCATE {TABLE}"))
 
     def count(self) -> int:
@@ -225,3 +249,11 @@ def drop_table(url: str) -> None:
             conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}_meta"))
     finally:
         engine.dispose()
+
+
+def same_database(a: URL, b: URL) -> bool:
+    """The same server and database (the driver and password may differ in how they are written)."""
+    def where(url: URL) -> tuple[object, ...]:
+        return (url.get_backend_name(), url.host or "localhost", url.port or 5432, url.database)
+
+    return where(a) == where(b)
