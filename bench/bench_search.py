@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index import SearchFilters, SectionDoc  # noqa: E402
+from index import SearchFilters, SectionDoc, TextIndex  # noqa: E402
 from index.analysis import analyze  # noqa: E402
 from index.engine_choice import ENGINES, open_index  # noqa: E402
 
@@ -153,17 +153,21 @@ def percentile(values: list[float], q: float) -> float:
 DB_URL: list[str] = []  # the PostgreSQL database of the postgres engine, set by main()
 
 
-def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: tuple[str, ...]) -> None:
+def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: tuple[str, ...],
+        queries_only: bool = False) -> None:
     rng = random.Random(seed)
     material = load_material(SEEDS)
-    meetings = list(synthetic_docs(material, n_sections, rng))
+    meetings = [] if queries_only else list(synthetic_docs(material, n_sections, rng))
     queries = query_mix(material, random.Random(seed + 2), per_category)
     extra = list(synthetic_docs(material, 600, random.Random(seed + 1)))
     print(f"material: {len(material.paragraphs)} paragraphs, {len(material.titles)} titles; "
           f"{n_sections} sections in {len(meetings)} meetings; {load()}", flush=True)
     for engine in engines:
         print(f"--- engine: {engine}")
-        bench_engine(engine, workdir / f"index-{engine}", meetings, extra, queries)
+        if queries_only:
+            measure_queries(engine, workdir / f"index-{engine}", n_sections, queries)
+        else:
+            bench_engine(engine, workdir / f"index-{engine}", meetings, extra, queries)
 
 
 def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extra: list[list[SectionDoc]],
@@ -181,14 +185,38 @@ def bench_engine(engine: str, path: Path, meetings: list[list[SectionDoc]], extr
         per_meeting = (time.perf_counter() - start) / len(extra)
         print(f"incremental: {len(extra)} meetings ({added} sections), {per_meeting * 1000:.0f} ms per meeting",
               flush=True)
-        ix.search("kommunerne", SearchFilters())  # open the searcher once, as a long-running process would
-        timings: dict[str, list[float]] = {}
-        for query in queries:
-            start = time.perf_counter()
-            ix.search(query.text, query.filters, limit=10, **query.options)  # type: ignore[arg-type]
-            timings.setdefault(query.category, []).append((time.perf_counter() - start) * 1000)
+        timings = time_queries(ix, queries)
     finally:
         ix.close()
+    report(timings)
+
+
+def measure_queries(engine: str, path: Path, n_sections: int, queries: list[BenchQuery]) -> None:
+    """Only the queries, on an index an earlier run built (same --sections and --seed) at --dir or --db."""
+    ix = open_index(path, engine, DB_URL[0] if DB_URL else None)
+    try:
+        found = ix.count()
+        if found < n_sections:
+            raise SystemExit(f"{engine}: the index holds {found} sections, not the {n_sections} asked for: build it "
+                             "first (the same command without --queries-only, with --dir or --db).")
+        print(f"reusing the index of {found} sections", flush=True)
+        timings = time_queries(ix, queries)
+    finally:
+        ix.close()
+    report(timings)
+
+
+def time_queries(ix: TextIndex, queries: list[BenchQuery]) -> dict[str, list[float]]:
+    ix.search("kommunerne", SearchFilters())  # open the searcher once, as a long-running process would
+    timings: dict[str, list[float]] = {}
+    for query in queries:
+        start = time.perf_counter()
+        ix.search(query.text, query.filters, limit=10, **query.options)  # type: ignore[arg-type]
+        timings.setdefault(query.category, []).append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def report(timings: dict[str, list[float]]) -> None:
     everything = [t for ts in timings.values() for t in ts]
     for category, ts in [*timings.items(), ("all", everything)]:
         print(f"query {category:9} n={len(ts):4}  p50 {statistics.median(ts):7.1f} ms  "
@@ -206,6 +234,8 @@ def main() -> None:
                              "sections and queries)")
     parser.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
     parser.add_argument("--db", help="PostgreSQL URL for the postgres engine (default: a throwaway cluster)")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="skip the build: time the queries on the index an earlier run left at --dir / --db")
     args = parser.parse_args()
     engines = ENGINES if args.engine in ("all", "both") else (args.engine,)
     cluster = None
@@ -226,10 +256,10 @@ def main() -> None:
 
 def _run_in_dir(args: argparse.Namespace, engines: tuple[str, ...]) -> None:
     if args.dir:
-        run(args.sections, args.queries_per_category, args.seed, args.dir, engines)
+        run(args.sections, args.queries_per_category, args.seed, args.dir, engines, args.queries_only)
         return
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
-        run(args.sections, args.queries_per_category, args.seed, Path(tmp), engines)
+        run(args.sections, args.queries_per_category, args.seed, Path(tmp), engines, args.queries_only)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine
 
 from index.documents import SectionDoc
-from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult, facet_counts
+from index.model import Hit, SearchFilters, SearchResult
 from index.postgres import bulk
-from index.postgres.tsquery import Params, as_condition, compile_node, filters_condition, rank_query
+from index.postgres.plan import read_facets, search_statement
 from index.postgres.vectors import to_row
 from index.query import paging, parse_query
-from index.ranking import ts_rank_weights
 from index.records import merged_records
 from index.snippet import Highlight, highlight_for, section_snippet
 from index.versioning import SCHEMA_VERSION, IndexVersionError
@@ -30,7 +29,6 @@ from index.versioning import SCHEMA_VERSION, IndexVersionError
 ENGINE = "postgres"
 TABLE = "search_sections"
 META = f"{TABLE}_meta"
-RANK_WEIGHTS = ts_rank_weights()  # index/ranking.py's boosts: title A, case number B, raw OCR words C, text D
 
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -49,14 +47,6 @@ DDL = (
     f"CREATE INDEX IF NOT EXISTS {TABLE}_body_words ON {TABLE} USING gin (body_words)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_decided ON {TABLE} (decided_num)",
 )
-_HIT_COLUMNS = "meeting_id, date, kind, body, item_number, item_title, section, page, case_number, position, " \
-               "text, raw_text, item_id, municipality, closed, decided_on, decided_by, also_in, date_num"
-# the order of each sort; undated records last either way, a date's records in index order (as Tantivy's)
-ORDER = {"relevance": "score DESC, meeting_id, position",
-         "date": "date_num ASC NULLS LAST, meeting_id, position",
-         "-date": "date_num DESC NULLS LAST, meeting_id, position"}
-
-
 class PostgresIndex:
     """Sections in a table of the archive's PostgreSQL database; each call is one transaction."""
 
@@ -164,46 +154,15 @@ class PostgresIndex:
         `sort` is relevance, date or -date; `offset` skips that many hits (items with `per_item`)."""
         page = paging(limit, offset, sort)
         node = parse_query(query)
-        params = Params()
-        conditions = [as_condition(compile_node(node, params), params), *filters_condition(filters or SearchFilters(),
-                                                                                              params)]
-        where = " AND ".join(f"({c})" for c in conditions)
-        rank = f"ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), tsv, CAST({params.add(rank_query(node))} AS tsquery), 1)"
-        params.values["limit"] = page.limit
-        params.values["offset"] = page.offset
-        order = ORDER[page.sort]
-        if per_item:  # the first section of each item in result order: an item's sections share one date
-            sql = (f"SELECT * FROM (SELECT DISTINCT ON (item_key) {_HIT_COLUMNS}, {rank} AS score FROM {TABLE} "
-                   f"WHERE {where} ORDER BY item_key, score DESC, meeting_id, position) best "
-                   f"ORDER BY {order} LIMIT :limit OFFSET :offset")
-        else:
-            sql = (f"SELECT {_HIT_COLUMNS}, {rank} AS score FROM {TABLE} WHERE {where} "
-                   f"ORDER BY {order} LIMIT :limit OFFSET :offset")
-        sets = ", ".join(f"({name})" for name in FACET_FIELDS)
-        columns = ", ".join(FACET_FIELDS)
-        facet_sql = (f"SELECT {columns}, GROUPING({columns}) AS g, count(*) AS n, count(DISTINCT item_key) AS items "
-                     f"FROM {TABLE} WHERE {where} GROUP BY GROUPING SETS ({sets}, ())")
+        statement = search_statement(TABLE, node, filters or SearchFilters(), page, per_item)
         with self._engine.connect() as conn:
-            rows = conn.execute(text(sql), params.values).mappings().all()
-            groups = conn.execute(text(facet_sql), params.values).mappings().all()
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-        total = 0
-        for group in groups:
-            unused = [name for i, name in enumerate(FACET_FIELDS) if group["g"] & (1 << (len(FACET_FIELDS) - 1 - i))]
-            used = [name for name in FACET_FIELDS if name not in unused]
-            if not used:
-                total = int(group["items"] if per_item else group["n"])
-                continue
-            value = group[used[0]]
-            if isinstance(value, bool):  # closed: "true"/"false", as the other engines index it
-                value = "true" if value else "false"
-            if value is not None and value != "":
-                facets[used[0]][str(value)] = int(group["n"])
-        facets = {name: facet_counts(c) for name, c in facets.items()}
+            row = conn.execute(text(statement.sql), statement.params).one()
+        facets, sections = read_facets(row.facets or [])
         highlight = highlight_for(node)
         scored = page.sort == "relevance"
-        hits = tuple(_hit(row, highlight, scored) for row in rows)
-        return SearchResult(query=query, total=total, hits=hits, facets=facets, offset=page.offset, sort=page.sort)
+        hits = tuple(_hit(hit, highlight, scored) for hit in row.hits or [])
+        return SearchResult(query=query, total=int(row.items) if per_item else sections, hits=hits, facets=facets,
+                            offset=page.offset, sort=page.sort)
 
     def close(self) -> None:
         self._engine.dispose()
