@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+import Stemmer  # PyStemmer: Snowball's C stemmers (no search engine's module: every engine imports this one)
 
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe"})
@@ -37,8 +37,13 @@ _MODERN = {"aa": "å", "ae": "æ", "oe": "ø"}
 IDENT_RE = re.compile(r"[^\W_]+(?:[/.\-][^\W_]+)+", re.UNICODE)
 _MAYBE_IDENTIFIER = re.compile(r"\d[/.\-][^\W_]|[^\W_][/.\-]\d")  # a digit next to a joining `/`, `-` or `.`
 
-STOP_WORDS: frozenset[str] = frozenset(stopwords_for_language("da"))
-_snowball = stemmer_for_language("da")
+STOP_WORDS: frozenset[str] = frozenset((
+    "ad af alle alt anden at blev blive bliver da de dem den denne der deres det dette dig din disse dog du efter "
+    "eller en end er et for fra ham han hans har havde have hende hendes her hos hun hvad hvis hvor i ikke ind jeg "
+    "jer jo kunne man mange med meget men mig min mine mit mod ned noget nogle nu når og også om op os over på selv "
+    "sig sin sine sit skal skulle som sådan thi til ud under var vi vil ville vor være været").split())
+"""Snowball's Danish stop list (the one Whoosh ships, so indexes built before this copy hold the same terms)."""
+_snowball = Stemmer.Stemmer("danish").stemWord
 
 
 def fold(word: str) -> str:

@@ -1,13 +1,15 @@
-"""Which search engine holds the index: Whoosh (pure Python, the default) or Tantivy (Rust, faster).
+"""Which search engine holds the index: Whoosh (pure Python, the default), Tantivy (Rust, faster) or PostgreSQL
+(a table of the archive's own database).
 
-Both implement `TextIndex` with the same query language, analysis, snippets and result records; the
-benchmark (bench/bench_search.py --engine both) measures them on the same archive.
+All implement `TextIndex` with the same query language, analysis, snippets and result records; the benchmark
+(bench/bench_search.py --engine all) measures them on the same archive. Each engine is imported only when opened.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from index.documents import SectionDoc
 from index.model import SearchFilters, SearchResult
@@ -57,11 +59,11 @@ def reset_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = N
 def open_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = None) -> TextIndex:
     """Open (or create) the index at `path` with the named engine (postgres: in the database at `db_url`)."""
     if engine == "whoosh":
-        from index.store import SearchIndex
+        from index.whoosh import SearchIndex
 
         return SearchIndex.open(path)
     if engine == "tantivy":
-        from index.tantivy_engine import TantivyIndex
+        from index.tantivy import TantivyIndex
 
         return TantivyIndex.open(path)
     if engine == "postgres":
@@ -71,3 +73,17 @@ def open_index(path: Path, engine: str = DEFAULT_ENGINE, db_url: str | None = No
             raise ValueError("The postgres search engine needs the database URL (--db postgresql+psycopg://...).")
         return PostgresIndex.open(db_url, path)
     raise ValueError(f"Unknown search engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+
+
+@contextmanager
+def joined_writes(ix: TextIndex, session: Any) -> Iterator[None]:  # noqa: ANN401 - a SQLAlchemy Session
+    """While inside, the index writes in the database transaction of `session` when it can: the postgres engine
+    on the archive's own database, so a document rolled back leaves no search rows behind. Whoosh and Tantivy
+    keep files that no database transaction covers; for them (and a search table in another database) this
+    does nothing, and the caller repairs the index after a rollback."""
+    join = getattr(ix, "joined", None)
+    if join is None:
+        yield
+        return
+    with join(session.connection()):
+        yield

@@ -1,6 +1,7 @@
 """What a search takes and gives back: engine-neutral, frozen records."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,3 +86,8 @@ class SearchResult:
     def as_json(self) -> dict[str, object]:
         return {"query": self.query, "total": self.total, "offset": self.offset, "sort": self.sort,
                 "facets": self.facets, "hits": [h.as_json() for h in self.hits]}
+
+
+def facet_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    """One facet's counts as every engine returns them: empty values dropped, largest first, then by value."""
+    return dict(sorted(((k, v) for k, v in counts.items() if k != ""), key=lambda kv: (-kv[1], kv[0])))

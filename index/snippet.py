@@ -83,3 +83,14 @@ def _cut(text: str, start: int, width: int) -> str:
     while end < len(text) and not text[end].isspace():
         end += 1
     return " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+
+
+def section_snippet(text: str, raw_text: str, highlight: Highlight) -> str:
+    """A hit's snippet: from the repaired text, or from the raw OCR text when only a damaged spelling matched
+    (so the reader sees where)."""
+    snippet, marked = make_snippet(text, highlight)
+    if marked == 0 and raw_text:
+        raw_snippet, raw_marked = make_snippet(raw_text, highlight)
+        if raw_marked:
+            return raw_snippet
+    return snippet

@@ -7,31 +7,32 @@ machines share one archive this way: no index files, every writer goes through t
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Connection, Engine
 
 from index.documents import SectionDoc
-from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
-from index.postgres.tsquery import Params, as_condition, compile_node, filters_condition, rank_query
+from index.model import Hit, SearchFilters, SearchResult
+from index.postgres import bulk
+from index.postgres.plan import read_facets, search_statement
 from index.postgres.vectors import to_row
 from index.query import paging, parse_query
 from index.records import merged_records
-from index.snippet import Highlight, highlight_for, make_snippet
-from index.store import IndexVersionError
+from index.snippet import Highlight, highlight_for, section_snippet
+from index.versioning import SCHEMA_VERSION, IndexVersionError
 
 ENGINE = "postgres"
 TABLE = "search_sections"
-SCHEMA_VERSION = 3  # as Whoosh and Tantivy: 3 is one record per (meeting, item, section), identifiers, closed, ...
 META = f"{TABLE}_meta"
-# ts_rank weights in PostgreSQL's order {D, C, B, A}: text 1, raw OCR words 0.3, case number 3, title 3 (as the
-# other engines' boosts),
-# scaled into ts_rank's 0..1 range.
-RANK_WEIGHTS = "{0.333, 0.1, 1.0, 1.0}"  # B: the case number typed bare, boosted as a title
-BATCH = 2_000
+WORK_MEM = "64MB"
+# Rows keep only their short columns in the table itself: text, raw text and the tsvector move to TOAST
+# (toast_tuple_target), so the pass over a query's matching rows for ranking and facets reads few pages; lz4
+# makes the tsvector quick to decompress for ts_rank.
 
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -43,35 +44,24 @@ DDL = (
         decided_on varchar(10), decided_by varchar(300), source varchar(64), also_in text[] NOT NULL DEFAULT '{{}}',
         year varchar(4), date_num integer, case_norm varchar(100), body_words text[] NOT NULL DEFAULT '{{}}',
         municipality_words text[] NOT NULL DEFAULT '{{}}', decided_num integer,
-        item_key text NOT NULL, tsv tsvector NOT NULL)""",
+        item_key text NOT NULL, tsv tsvector COMPRESSION lz4 NOT NULL) WITH (toast_tuple_target = 128)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_meeting ON {TABLE} (meeting_id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_num)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_body_words ON {TABLE} USING gin (body_words)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_decided ON {TABLE} (decided_num)",
 )
-_COLUMNS = ("meeting_id", "position", "date", "kind", "body", "item_number", "item_title", "case_number", "section",
-            "page", "text", "raw_text", "item_id", "municipality", "closed", "decided_on", "decided_by", "source",
-            "also_in", "year", "date_num", "case_norm", "body_words", "municipality_words", "decided_num", "item_key")
-_INSERT = text(f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}, tsv) VALUES "
-               f"({', '.join(':' + c for c in _COLUMNS)}, CAST(:tsv AS tsvector))")
-_HIT_COLUMNS = "meeting_id, date, kind, body, item_number, item_title, section, page, case_number, position, " \
-               "text, raw_text, item_id, municipality, closed, decided_on, decided_by, also_in, date_num"
-# the order of each sort; undated records last either way, a date's records in index order (as Tantivy's)
-ORDER = {"relevance": "score DESC, meeting_id, position",
-         "date": "date_num ASC NULLS LAST, meeting_id, position",
-         "-date": "date_num DESC NULLS LAST, meeting_id, position"}
-
-
 class PostgresIndex:
     """Sections in a table of the archive's PostgreSQL database; each call is one transaction."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, bulk_min_rows: int = bulk.BULK_MIN_ROWS) -> None:
         self.path = path  # kept for the TextIndex interface; the data is in the database
         self._engine = engine
+        self._bulk_min_rows = bulk_min_rows
+        self._joined: Connection | None = None
 
     @classmethod
-    def open(cls, url: str, path: Path | None = None) -> PostgresIndex:
+    def open(cls, url: str, path: Path | None = None, bulk_min_rows: int = bulk.BULK_MIN_ROWS) -> PostgresIndex:
         """Connect to the database at `url` and create the search table if missing; a table of another schema
         version raises IndexVersionError (reindex drops and rebuilds it)."""
         engine = create_engine(url)
@@ -94,7 +84,7 @@ class PostgresIndex:
         except BaseException:
             engine.dispose()
             raise
-        return cls(Path(path or "."), engine)
+        return cls(Path(path or "."), engine, bulk_min_rows)
 
     def add(self, docs: Iterable[SectionDoc]) -> int:
         """Index sections, replacing every section already indexed for the meetings they belong to."""
@@ -104,32 +94,57 @@ class PostgresIndex:
         return self._write(docs, also_delete=(meeting_id,))
 
     def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
-        seen: set[str] = set()
+        """All of `docs` in one transaction (the joined one, see `joined`): each meeting's old rows deleted when
+        it is first seen, new rows copied in batches; a big load into an empty table builds the GIN after it."""
+        seen: set[str] = set(also_delete)
         count = 0
-        batch: list[dict[str, object]] = []
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             for meeting_id in also_delete:
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
-                seen.add(meeting_id)
-            for doc in merged_records(docs):  # one record per (meeting, item, section), as the others
-                if doc.meeting_id not in seen:
-                    seen.add(doc.meeting_id)
-                    conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": doc.meeting_id})
-                batch.append(to_row(doc))
-                count += 1
-                if len(batch) >= BATCH:
-                    conn.execute(_INSERT, batch)
-                    batch = []
-            if batch:
-                conn.execute(_INSERT, batch)
+            rows = (to_row(doc) for doc in merged_records(docs))  # one record per (meeting, item, section)
+            first = next(bulk.batches(rows, self._bulk_min_rows), [])
+            deferred: list[tuple[str, str]] = []
+            if len(first) >= self._bulk_min_rows and not also_delete and bulk.is_empty(conn, TABLE):
+                deferred = bulk.gin_indexes(conn, TABLE)
+                bulk.drop_indexes(conn, deferred)
+            for batch in itertools.chain(bulk.batches(first), bulk.batches(rows)):
+                fresh = list({str(r["meeting_id"]) for r in batch} - seen)
+                if fresh and not deferred:  # an empty table holds nothing to delete
+                    conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = ANY(:m)"), {"m": fresh})
+                seen.update(fresh)
+                count += bulk.copy_rows(conn, TABLE, batch)
+            if deferred:
+                bulk.create_indexes(conn, TABLE, deferred)
         return count
 
-    def delete_meeting(self, meeting_id: str) -> None:
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        if self._joined is not None:
+            yield self._joined
+            return
         with self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def joined(self, conn: Connection) -> Iterator[bool]:
+        """Write through `conn` (the archive's own transaction) while inside, so the document's rows and its
+        search rows commit or roll back together; yields False, and writes apart, when `conn` is another
+        database's."""
+        if not same_database(conn.engine.url, self._engine.url):
+            yield False
+            return
+        self._joined = conn
+        try:
+            yield True
+        finally:
+            self._joined = None
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with self._transaction() as conn:
             conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
 
     def clear(self) -> None:
-        with self._engine.begin() as conn:
+        with self._transaction() as conn:
             conn.execute(text(f"TRUNCATE {TABLE}"))
 
     def count(self) -> int:
@@ -143,46 +158,16 @@ class PostgresIndex:
         `sort` is relevance, date or -date; `offset` skips that many hits (items with `per_item`)."""
         page = paging(limit, offset, sort)
         node = parse_query(query)
-        params = Params()
-        conditions = [as_condition(compile_node(node, params), params), *filters_condition(filters or SearchFilters(),
-                                                                                              params)]
-        where = " AND ".join(f"({c})" for c in conditions)
-        rank = f"ts_rank(CAST('{RANK_WEIGHTS}' AS real[]), tsv, CAST({params.add(rank_query(node))} AS tsquery), 1)"
-        params.values["limit"] = page.limit
-        params.values["offset"] = page.offset
-        order = ORDER[page.sort]
-        if per_item:  # the first section of each item in result order: an item's sections share one date
-            sql = (f"SELECT * FROM (SELECT DISTINCT ON (item_key) {_HIT_COLUMNS}, {rank} AS score FROM {TABLE} "
-                   f"WHERE {where} ORDER BY item_key, score DESC, meeting_id, position) best "
-                   f"ORDER BY {order} LIMIT :limit OFFSET :offset")
-        else:
-            sql = (f"SELECT {_HIT_COLUMNS}, {rank} AS score FROM {TABLE} WHERE {where} "
-                   f"ORDER BY {order} LIMIT :limit OFFSET :offset")
-        sets = ", ".join(f"({name})" for name in FACET_FIELDS)
-        columns = ", ".join(FACET_FIELDS)
-        facet_sql = (f"SELECT {columns}, GROUPING({columns}) AS g, count(*) AS n, count(DISTINCT item_key) AS items "
-                     f"FROM {TABLE} WHERE {where} GROUP BY GROUPING SETS ({sets}, ())")
+        statement = search_statement(TABLE, node, filters or SearchFilters(), page, per_item)
         with self._engine.connect() as conn:
-            rows = conn.execute(text(sql), params.values).mappings().all()
-            groups = conn.execute(text(facet_sql), params.values).mappings().all()
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-        total = 0
-        for group in groups:
-            unused = [name for i, name in enumerate(FACET_FIELDS) if group["g"] & (1 << (len(FACET_FIELDS) - 1 - i))]
-            used = [name for name in FACET_FIELDS if name not in unused]
-            if not used:
-                total = int(group["items"] if per_item else group["n"])
-                continue
-            value = group[used[0]]
-            if isinstance(value, bool):  # closed: "true"/"false", as the other engines index it
-                value = "true" if value else "false"
-            if value is not None and value != "":
-                facets[used[0]][str(value)] = int(group["n"])
-        facets = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in facets.items()}
+            conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))  # the matched rows stay in memory
+            row = conn.execute(text(statement.sql), statement.params).one()
+        facets, sections = read_facets(row.facets or [])
         highlight = highlight_for(node)
         scored = page.sort == "relevance"
-        hits = tuple(_hit(row, highlight, scored) for row in rows)
-        return SearchResult(query=query, total=total, hits=hits, facets=facets, offset=page.offset, sort=page.sort)
+        hits = tuple(_hit(hit, highlight, scored) for hit in row.hits or [])
+        return SearchResult(query=query, total=int(row.items) if per_item else sections, hits=hits, facets=facets,
+                            offset=page.offset, sort=page.sort)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -195,21 +180,12 @@ class PostgresIndex:
         self.close()
 
 
-def _snippet(row: dict, highlight: Highlight) -> str:
-    """As the other engines: the repaired text, or the raw OCR text when only a damaged spelling matched."""
-    snippet, marked = make_snippet(row["text"] or "", highlight)
-    if marked == 0 and row["raw_text"]:
-        raw_snippet, raw_marked = make_snippet(row["raw_text"], highlight)
-        if raw_marked:
-            return raw_snippet
-    return snippet
-
-
 def _hit(row: dict, highlight: Highlight, scored: bool) -> Hit:
     return Hit(
         meeting_id=row["meeting_id"], date=row["date"], kind=row["kind"] or "", body=row["body"] or None,
         item_number=row["item_number"], item_title=row["item_title"] or None, section=row["section"] or "",
-        page=row["page"], score=round(float(row["score"]), 4) if scored else 0.0, snippet=_snippet(row, highlight),
+        page=row["page"], score=round(float(row["score"]), 4) if scored else 0.0,
+        snippet=section_snippet(row["text"] or "", row["raw_text"] or "", highlight),
         case_number=row["case_number"] or None, position=int(row["position"] or 0), item_id=row["item_id"],
         municipality=row["municipality"] or None, closed=bool(row["closed"]), decided_on=row["decided_on"],
         decided_by=row["decided_by"], also_in=tuple(row["also_in"] or ()),
@@ -237,3 +213,11 @@ def drop_table(url: str) -> None:
             conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}_meta"))
     finally:
         engine.dispose()
+
+
+def same_database(a: URL, b: URL) -> bool:
+    """The same server and database (the driver and password may differ in how they are written)."""
+    def where(url: URL) -> tuple[object, ...]:
+        return (url.get_backend_name(), url.host or "localhost", url.port or 5432, url.database)
+
+    return where(a) == where(b)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.analysis import analyze, fold, identifier_key, prefix_forms
+from index.fields import normalize_case_number
 from index.model import SearchFilters
 from index.postgres.vectors import IDS, RAW, TEXT, TITLE, quote
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
-from index.schema import normalize_case_number
 
 _WEIGHTS = {"title": TITLE, "text": TEXT, "raw": RAW}
 EMPTY = "'__moedearkiv_nothing__'"  # a term no document holds
@@ -106,15 +106,21 @@ def _word(node: Word) -> str:
     if not stems:
         return EMPTY
     parts: list[str] = []
-    if node.field in (None, "title", "text"):
-        labels = _labels(node.field, with_raw=False)
-        parts.append(f"{quote(stems[0])}:{labels}" if len(stems) == 1 else _adjacent(stems, labels))
-    if node.field in (None, "raw"):  # OCR output may hold the transliterated form of a Danish query word
-        keys = list(dict.fromkeys(s for w in (low, fold(low)) for s in analyze(w)))
-        if len(stems) == 1 and len(keys) > 1:
-            parts.append(_any([f"{quote(k)}:{RAW}" for k in keys]))
-        else:
-            parts.append(" & ".join(f"{quote(s)}:{RAW}" for s in stems))
+    keys = list(dict.fromkeys(s for w in (low, fold(low)) for s in analyze(w)))
+    if node.field is None and len(stems) == 1:
+        # title, text and raw together are every label but B, which holds only whole identifiers (never a
+        # word's stem): the term unlabelled means the same and lets the GIN index answer without a recheck
+        parts.append(quote(stems[0]))
+        parts += [f"{quote(k)}:{RAW}" for k in keys if k != stems[0]]  # OCR may hold the transliterated form
+    else:
+        if node.field in (None, "title", "text"):
+            labels = _labels(node.field, with_raw=False)
+            parts.append(f"{quote(stems[0])}:{labels}" if len(stems) == 1 else _adjacent(stems, labels))
+        if node.field in (None, "raw"):  # OCR output may hold the transliterated form of a Danish query word
+            if len(stems) == 1 and len(keys) > 1:
+                parts.append(_any([f"{quote(k)}:{RAW}" for k in keys]))
+            else:
+                parts.append(" & ".join(f"{quote(s)}:{RAW}" for s in stems))
     whole = identifier_key(node.text)
     if whole and node.field != "raw":  # the identifier as one token, in the text and as the item's case number
         parts.append(f"{quote(whole)}:{_labels(node.field, with_raw=False)}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from index.analysis import STOP_WORDS, WORD_RE, damaged_words, identifier_key, index_terms, word_keys
 from index.documents import SectionDoc
+from index.fields import date_num, normalize_case_number
 from index.records import item_key
-from index.schema import normalize_case_number
 
 TITLE, TEXT, RAW, IDS = "A", "D", "C", "B"
 FIELD_GAP = 100
@@ -49,13 +49,6 @@ def body_keys(body: str | None) -> list[str]:
     all words."""
     words = [w for w in WORD_RE.findall((body or "").lower()) if w not in STOP_WORDS]
     return list(dict.fromkeys(key for w in words for key in word_keys(w)))
-
-
-def date_num(iso: str | None) -> int | None:
-    if not iso or len(iso) < 10:
-        return None
-    digits = iso[:10].replace("-", "")
-    return int(digits) if digits.isdigit() and len(digits) == 8 else None
 
 
 def to_row(doc: SectionDoc) -> dict[str, object]:

@@ -1,29 +1,18 @@
-"""Turn the parsed query tree and SearchFilters into Whoosh query objects.
+"""Turn the parsed query tree (index/query.py) and SearchFilters into Whoosh query objects.
 
-Field weights (BM25F): the item title counts `TITLE_BOOST` times a section-text match; a match only in the
-raw OCR text (damaged spellings) counts `RAW_BOOST`. Adjacent query words that also occur as a phrase get
-`PROXIMITY_BOOST` on top, so the phrase beats the same words scattered over the section.
+The weights are index/ranking.py's, applied as BM25F field boosts; query words go through index/analysis.py,
+as the indexed text did.
 """
 from __future__ import annotations
 
 from whoosh import query as wq
 
 from index.analysis import analyze, fold, identifier_key, prefix_forms
+from index.fields import normalize_case_number
 from index.model import SearchFilters
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
-from index.schema import normalize_case_number
-
-TITLE_BOOST = 3.0
-TEXT_BOOST = 1.0
-RAW_BOOST = 0.3
-PROXIMITY_BOOST = 1.5
-PROXIMITY_SLOP = 2
-IDENT_BOOST = TITLE_BOOST  # a case number typed bare: the item that carries it comes first
-
-
-def _fields(field: str | None) -> tuple[tuple[str, float], ...]:
-    all_fields = (("title", TITLE_BOOST), ("text", TEXT_BOOST), ("raw", RAW_BOOST))
-    return all_fields if field is None else tuple(f for f in all_fields if f[0] == field)
+from index.ranking import IDENT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP, RAW_BOOST, TITLE_BOOST
+from index.ranking import field_boosts as _fields
 
 
 def _term(field: str, word: str, boost: float) -> wq.Query:

@@ -1,8 +1,7 @@
 """Turn the parsed query tree (index/query.py) and SearchFilters into Tantivy queries.
 
-Same policy and the same terms as index/whoosh_query.py (query words go through index/analysis.py, as the
-indexed text did): the item title weighs `TITLE_BOOST` times the section text, the raw OCR words
-`RAW_BOOST`; adjacent plain words that also occur near each other add `PROXIMITY_BOOST`.
+Same policy and the same terms as the Whoosh engine (query words go through index/analysis.py, as the indexed
+text did), with index/ranking.py's weights as boosts.
 """
 from __future__ import annotations
 
@@ -14,15 +13,11 @@ from tantivy import FieldType, Occur
 from tantivy import Query as TQ
 
 from index.analysis import analyze, fold, identifier_key, prefix_forms
+from index.fields import normalize_case_number
 from index.model import SearchFilters
 from index.query import And, Filter, Node, Not, Or, Phrase, Word, restrictions
-from index.schema import normalize_case_number
-
-TITLE_BOOST = 3.0
-RAW_BOOST = 0.3
-PROXIMITY_BOOST = 1.5
-PROXIMITY_SLOP = 2
-IDENT_BOOST = TITLE_BOOST  # as index/whoosh_query.py
+from index.ranking import IDENT_BOOST, PROXIMITY_BOOST, PROXIMITY_SLOP, RAW_BOOST, TEXT_BOOST, TITLE_BOOST
+from index.ranking import field_boosts as _fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +99,7 @@ class QueryBuilder:
         if len(stems) < 2:
             return None
         return _any([_boost(TQ.phrase_query(self.schema, f, stems, slop=PROXIMITY_SLOP), PROXIMITY_BOOST * b)
-                     for f, b in (("title", TITLE_BOOST), ("text", 1.0))])
+                     for f, b in (("title", TITLE_BOOST), ("text", TEXT_BOOST))])
 
     def _filter(self, node: Filter) -> TQ:
         value = node.value
@@ -128,11 +123,6 @@ class QueryBuilder:
 
 def _negated(node: Node) -> Node:
     return node.child if isinstance(node, Not) else node
-
-
-def _fields(field: str | None) -> tuple[tuple[str, float], ...]:
-    all_fields = (("title", TITLE_BOOST), ("text", 1.0), ("raw", RAW_BOOST))
-    return all_fields if field is None else tuple(f for f in all_fields if f[0] == field)
 
 
 def _boost(query: TQ, boost: float) -> TQ:

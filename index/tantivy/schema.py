@@ -14,10 +14,9 @@ import tantivy
 
 from index.analysis import damaged_words, identifier_key, index_terms
 from index.documents import SectionDoc
+from index.fields import date_num, normalize_case_number
 from index.records import item_key
-from index.schema import normalize_case_number
 
-TANTIVY_SCHEMA_VERSION = 3  # 3: one record per (meeting, item, section); old spellings, identifiers, closed, ...
 UNDATED_LAST_ASC = 99_999_999  # sort_asc of an undated record: after every date
 LOWER_RAW = "moedearkiv_lc"  # whole value, lowercased: case-insensitive exact filters
 
@@ -31,7 +30,7 @@ def register_analyzers(ix: tantivy.Index) -> None:
 
 
 def build_schema() -> tantivy.Schema:
-    """Same fields as the Whoosh schema (index/schema.py), plus an item hash for per-item collapse."""
+    """Same fields as the Whoosh schema (index/whoosh/schema.py), plus an item hash for per-item collapse."""
     sb = tantivy.SchemaBuilder()
     for name in ("meeting_id", "date", "item_number", "case_number", "item_id", "decided_on", "decided_by",
                  "source", "also_in"):
@@ -74,13 +73,6 @@ def analyzed(text: str) -> tantivy.PreTokenizedString:
 def item_hash(doc: SectionDoc) -> int:
     """64-bit id of an item (records.item_key), the collapse key of `per_item` searches."""
     return int.from_bytes(hashlib.blake2b(item_key(doc).encode(), digest_size=8).digest(), "big")
-
-
-def date_num(iso: str | None) -> int | None:
-    if not iso or len(iso) < 10:
-        return None
-    digits = iso[:10].replace("-", "")
-    return int(digits) if digits.isdigit() and len(digits) == 8 else None
 
 
 def to_document(doc: SectionDoc) -> tantivy.Document:

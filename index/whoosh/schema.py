@@ -1,4 +1,4 @@
-"""The Whoosh schema and how a SectionDoc becomes one Whoosh document."""
+"""The Whoosh schema and how a SectionDoc becomes one Whoosh document (terms from index/analysis.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,9 +9,8 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import identifier_key, index_terms
 from index.documents import SectionDoc
+from index.fields import date_num, normalize_case_number
 from index.records import item_key, record_key
-
-SCHEMA_VERSION = 3  # 3: one record per (meeting, item, section); old spellings, identifiers, closed, municipality
 
 
 class DanishTokenizer(Tokenizer):
@@ -82,13 +81,6 @@ def build_schema() -> Schema:
     )
 
 
-def _date_num(iso: str | None) -> int | None:
-    if not iso or len(iso) < 10:
-        return None
-    digits = iso[:10].replace("-", "")
-    return int(digits) if digits.isdigit() and len(digits) == 8 else None
-
-
 def to_fields(doc: SectionDoc, damaged: str) -> dict[str, Any]:
     """Whoosh field values for one section; `damaged` is analysis.damaged_words(raw, text)."""
     fields: dict[str, Any] = {
@@ -122,15 +114,11 @@ def to_fields(doc: SectionDoc, damaged: str) -> dict[str, Any]:
         "raw": damaged,
         "raw_text": doc.raw_text if damaged else "",
     }
-    date_num = _date_num(doc.date)
-    fields["sort_date"] = date_num or 0
-    if date_num is not None:
-        fields["date_num"] = date_num
-    decided = _date_num(doc.decided_on) or date_num
+    number = date_num(doc.date)
+    fields["sort_date"] = number or 0
+    if number is not None:
+        fields["date_num"] = number
+    decided = date_num(doc.decided_on) or number
     if decided is not None:
         fields["decided_num"] = decided
     return fields
-
-
-def normalize_case_number(value: str) -> str:
-    return "".join(value.split()).upper()

@@ -1,4 +1,4 @@
-"""The on-disk Tantivy index: the same public behaviour as the Whoosh SearchIndex (index/store.py), faster.
+"""The on-disk Tantivy index: the same public behaviour as the Whoosh SearchIndex (index/whoosh/), faster.
 
 Query parsing (index/query.py), analysis rules (index/analysis.py), snippets (index/snippet.py) and the
 result records (index/model.py) are shared with the Whoosh engine; only storage and matching are Tantivy's.
@@ -7,7 +7,6 @@ and load every match in Python. The database stays the source of truth: clear() 
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -18,13 +17,13 @@ from tantivy import Occur, Order
 from tantivy import Query as TQ
 
 from index.documents import SectionDoc
-from index.engine_tantivy_query import QueryBuilder
-from index.engine_tantivy_schema import TANTIVY_SCHEMA_VERSION, build_schema, register_analyzers, to_document
-from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
+from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult, facet_counts
 from index.query import Paging, paging, parse_query
 from index.records import merged_records
-from index.snippet import Highlight, highlight_for, make_snippet
-from index.store import VERSION_FILE, IndexVersionError
+from index.snippet import Highlight, highlight_for, section_snippet
+from index.tantivy.query import QueryBuilder
+from index.tantivy.schema import build_schema, register_analyzers, to_document
+from index.versioning import SCHEMA_VERSION, read_version, version_error, write_version
 
 ENGINE = "tantivy"
 FACET_SIZE = 100_000  # facet values returned per field: more than any archive has bodies or sections
@@ -48,17 +47,14 @@ class TantivyIndex:
         """Open the index at `path`, creating it (and the folder) if missing."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        found = _read_version(path)
+        found = read_version(path)
         if found is None and not tantivy.Index.exists(str(path)):
             ix = tantivy.Index(build_schema(), str(path), reuse=False)
-            (path / VERSION_FILE).write_text(json.dumps({"engine": ENGINE, "schema_version": TANTIVY_SCHEMA_VERSION}))
-        elif found == (ENGINE, TANTIVY_SCHEMA_VERSION):
+            write_version(path, ENGINE)
+        elif found == (ENGINE, SCHEMA_VERSION):
             ix = tantivy.Index.open(str(path))
         else:
-            raise IndexVersionError(
-                f"The search index in {path} was built by engine/schema {found}, this program needs "
-                f"{(ENGINE, TANTIVY_SCHEMA_VERSION)}: rebuild it (reindex) into an empty folder."
-            )
+            raise version_error(str(path), found, ENGINE)
         register_analyzers(ix)
         return cls(path, ix, writer_mb, writer_threads)
 
@@ -186,9 +182,8 @@ def _facets(searcher: tantivy.Searcher, query: TQ, count_items: bool) -> tuple[d
     result = searcher.aggregate(query, aggs)
     facets: dict[str, dict[str, int]] = {}
     for name in FACET_FIELDS:
-        counts = {str(b["key"]): int(b["doc_count"]) for b in result.get(name, {}).get("buckets", [])}
-        counts.pop("", None)
-        facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        buckets = result.get(name, {}).get("buckets", [])
+        facets[name] = facet_counts({str(b["key"]): int(b["doc_count"]) for b in buckets})
     items = len(result.get("item_hash", {}).get("buckets", [])) if count_items else 0
     return facets, items
 
@@ -203,17 +198,6 @@ def _text(fields: dict[str, list[Any]], name: str) -> str:
     return value.decode("utf-8") if value else ""
 
 
-def _snippet(fields: dict[str, list[Any]], highlight: Highlight) -> str:
-    """As the Whoosh engine: the repaired text, or the raw OCR text when only a damaged spelling matched."""
-    snippet, marked = make_snippet(_text(fields, "text_stored"), highlight)
-    raw = _text(fields, "raw_text")
-    if marked == 0 and raw:
-        raw_snippet, raw_marked = make_snippet(raw, highlight)
-        if raw_marked:
-            return raw_snippet
-    return snippet
-
-
 def _hit(fields: dict[str, list[Any]], score: float, highlight: Highlight) -> Hit:
     page = _first(fields, "page")
     return Hit(
@@ -226,7 +210,7 @@ def _hit(fields: dict[str, list[Any]], score: float, highlight: Highlight) -> Hi
         section=_first(fields, "section") or "",
         page=int(page) if page is not None else None,
         score=round(float(score), 4),
-        snippet=_snippet(fields, highlight),
+        snippet=section_snippet(_text(fields, "text_stored"), _text(fields, "raw_text"), highlight),
         case_number=_first(fields, "case_number") or None,
         position=int(_first(fields, "position") or 0),
         item_id=_first(fields, "item_id"),
@@ -236,11 +220,3 @@ def _hit(fields: dict[str, list[Any]], score: float, highlight: Highlight) -> Hi
         decided_by=_first(fields, "decided_by"),
         also_in=tuple(fields.get("also_in") or ()),
     )
-
-
-def _read_version(path: Path) -> tuple[str, int] | None:
-    try:
-        info = json.loads((path / VERSION_FILE).read_text())
-        return str(info.get("engine", "whoosh")), int(info["schema_version"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None

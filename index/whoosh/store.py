@@ -4,7 +4,6 @@ The database is the source of truth; this index can always be rebuilt from it (c
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -17,15 +16,11 @@ from index.documents import SectionDoc
 from index.model import SearchFilters, SearchResult
 from index.query import paging
 from index.records import merged_records
-from index.schema import SCHEMA_VERSION, build_schema, to_fields
-from index.search import FacetColumns, run_search
+from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
+from index.whoosh.schema import build_schema, to_fields
+from index.whoosh.search import FacetColumns, run_search
 
-VERSION_FILE = "moedearkiv-index.json"
-
-
-class IndexVersionError(RuntimeError):
-    """The index on disk was built by another schema version: clear() it and add the meetings again."""
-
+ENGINE = "whoosh"
 
 class SearchIndex:
     """A full-text index of meeting sections. One writer and one commit per `add` call."""
@@ -42,14 +37,12 @@ class SearchIndex:
         """Open the index at `path`, creating it (and the folder) if missing."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        if not whoosh_index.exists_in(str(path)):
+        found = read_version(path)
+        exists = whoosh_index.exists_in(str(path))
+        if found is None and not exists:
             return cls(path, _create(path), writer_mb)
-        version = _read_version(path)
-        if version != SCHEMA_VERSION:
-            raise IndexVersionError(
-                f"The search index in {path} has schema version {version}, this program needs {SCHEMA_VERSION}: "
-                "rebuild it (reindex)."
-            )
+        if found != (ENGINE, SCHEMA_VERSION) or not exists:  # another engine's folder, or another version
+            raise version_error(str(path), found, ENGINE)
         return cls(path, whoosh_index.open_dir(str(path)), writer_mb)
 
     def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int:
@@ -137,12 +130,5 @@ class SearchIndex:
 
 def _create(path: Path) -> whoosh_index.Index:
     ix = whoosh_index.create_in(str(path), build_schema())
-    (path / VERSION_FILE).write_text(json.dumps({"engine": "whoosh", "schema_version": SCHEMA_VERSION}))
+    write_version(path, ENGINE)
     return ix
-
-
-def _read_version(path: Path) -> int | None:
-    try:
-        return int(json.loads((path / VERSION_FILE).read_text())["schema_version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None

@@ -6,10 +6,10 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult
+from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult, facet_counts
 from index.query import Paging, parse_query
-from index.snippet import Highlight, highlight_for, make_snippet
-from index.whoosh_query import compile_filters, compile_node
+from index.snippet import Highlight, highlight_for, section_snippet
+from index.whoosh.query import compile_filters, compile_node
 
 
 class FacetColumns:
@@ -29,20 +29,8 @@ class FacetColumns:
         out: dict[str, dict[str, int]] = {}
         for name in FACET_FIELDS:
             column = self.column(name)
-            counts = Counter(column[d] for d in docnums)
-            counts.pop("", None)
-            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+            out[name] = facet_counts(Counter(column[d] for d in docnums))
         return out
-
-
-def _snippet(fields: dict[str, Any], highlight: Highlight) -> str:
-    snippet, marked = make_snippet(fields.get("text") or "", highlight)
-    raw = fields.get("raw_text") or ""
-    if marked == 0 and raw:  # matched on a damaged spelling only: show where, in the raw text
-        raw_snippet, raw_marked = make_snippet(raw, highlight)
-        if raw_marked:
-            return raw_snippet
-    return snippet
 
 
 def _hit(fields: dict[str, Any], score: float, highlight: Highlight) -> Hit:
@@ -56,7 +44,7 @@ def _hit(fields: dict[str, Any], score: float, highlight: Highlight) -> Hit:
         section=fields.get("section", ""),
         page=fields.get("page"),
         score=round(float(score), 4),
-        snippet=_snippet(fields, highlight),
+        snippet=section_snippet(fields.get("text") or "", fields.get("raw_text") or "", highlight),
         case_number=fields.get("case_number") or None,
         position=int(fields.get("position") or 0),
         item_id=fields.get("item_id"),
