@@ -139,17 +139,21 @@ def page_resolution(pdf: pdfium.PdfDocument, number: int, default_dpi: int = 300
 
 
 def batches(numbers: Sequence[int], dpis: Sequence[int], workers: int, limit: int = BATCH_PAGES) -> list[list[int]]:
-    """Consecutive pages read at the same dpi, about a quarter of a worker's share each (at most `limit`),
-    so every worker gets two or more and none waits long for the last one."""
-    size = max(1, min(limit, math.ceil(len(numbers) / (2 * max(1, workers)))))
+    """Consecutive pages read at the same dpi, for one Tesseract process each (at most `limit` pages).
+
+    With several workers the batches shrink as the pages run out, each about two thirds of a worker's share
+    of the pages left (guided scheduling): the first ones save most model loads, the last ones are single
+    pages, so no worker waits long for another's last batch."""
     out: list[list[int]] = []
-    previous: int | None = None
-    for number, dpi in zip(numbers, dpis, strict=True):
-        if out and len(out[-1]) < size and dpi == previous:
-            out[-1].append(number)
-        else:
-            out.append([number])
-        previous = dpi
+    start = 0
+    while start < len(numbers):
+        left = len(numbers) - start
+        size = limit if workers <= 1 else max(1, min(limit, math.ceil(left / (1.5 * workers))))
+        end = start + 1
+        while end < len(numbers) and end - start < size and dpis[end] == dpis[start]:
+            end += 1
+        out.append(list(numbers[start:end]))
+        start = end
     return out
 
 

@@ -106,12 +106,14 @@ def test_a_part_page_scan_on_a_wrong_page_size_keeps_its_density(tmp_path: Path)
     assert resolution.scale == pytest.approx(1654 / 1701, rel=0.01)
 
 
-def test_batches_keep_consecutive_pages_of_one_dpi() -> None:
-    assert batches(list(range(1, 16)), [200] * 15, workers=2) == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12],
-                                                                   [13, 14, 15]]
-    assert batches([1, 2, 3, 4, 5, 6], [200, 200, 300, 300, 300, 300], workers=1) == [[1, 2], [3, 4, 5], [6]]
+def test_batches_keep_consecutive_pages_of_one_dpi_and_shrink_towards_the_end() -> None:
+    fifteen = batches(list(range(1, 16)), [200] * 15, workers=2)
+    assert [len(b) for b in fifteen] == [5, 4, 2, 2, 1, 1]
+    assert [n for b in fifteen for n in b] == list(range(1, 16))
+    assert batches([1, 2, 3, 4, 5, 6], [200, 200, 300, 300, 300, 300], workers=1) == [[1, 2], [3, 4, 5, 6]]
     assert batches([1, 2], [200, 200], workers=2) == [[1], [2]]
-    assert all(len(b) <= 8 for b in batches(list(range(200)), [300] * 200, workers=2))
+    assert batches(list(range(20)), [300] * 20, workers=1, limit=8) == [list(range(8)), list(range(8, 16)),
+                                                                          list(range(16, 20))]
 
 
 def test_split_tsv_gives_each_image_its_rows() -> None:
