@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -181,6 +181,7 @@ class OcrEngine:
             futures: list[Future[dict[int, OcrPage]]] = []
             try:
                 for group in groups:  # rendered here, one after another, while the workers read the batches before
+                    _make_room(futures, self.workers)
                     images = [render_page(pdf, n, plans[n].dpi, Path(tmp), plans[n].scale, self.despeckle,
                                           smooth=not plans[n].native) for n in group]
                     futures.append(pool.submit(self._read_batch, group, images, plans[group[0]].dpi))
@@ -252,6 +253,18 @@ class OcrEngine:
         with Image.open(image) as img:
             img.rotate(-angle, expand=True).save(turned)
         return turned, angle
+
+
+def _make_room(futures: list[Future[dict[int, OcrPage]]], workers: int) -> None:
+    """Wait while more batches are waiting than there are workers: pages are rendered only as far ahead as
+    the workers can use (at 400 dpi a gray page image is 15 MB on disk). A batch that failed fails the file
+    now, before more pages are rendered."""
+    waiting = [future for future in futures if not future.done()]
+    if len(waiting) > workers:
+        wait(waiting, return_when=FIRST_COMPLETED)
+    for future in futures:
+        if future.done():
+            future.result()
 
 
 def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
