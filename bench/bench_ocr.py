@@ -1,6 +1,7 @@
 """OCR accuracy and speed on 200-dpi scans of the seeds, next to plain Tesseract in the same run.
 
-    .venv/bin/python bench/bench_ocr.py [--pages 3] [--workers 2] [--rounds 2] [--variants]
+    OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_ocr.py [--pages 3] [--workers 2] [--rounds 3] [--per-page]
+        [--variants]
 
 Scans: the first `--pages` pages of each born-digital seed PDF (`fixtures/pdf/00N.pdf`), rendered as the
 fixture scans are (`pdftoppm -gray -r 200`, thresholded to 1-bit) into an image-only PDF, plus the committed
@@ -8,9 +9,13 @@ scans `fixtures/pdf/*-scan*.pdf` (their first pages). Reference: the born-digita
 page, whose words are the seed's, running header and footer included on both sides; both are compared after
 whitespace normalisation (a line-end hyphen kept as printed). CER is jiwer's, over all pages at once.
 
-Speed: our OCR step (render from the PDF at the scan's own resolution + Tesseract TSV via pytesseract) against
-plain `tesseract IMG stdout -l dan` over the same page images, both with OMP_THREAD_LIMIT=1 and one process
-per core. `--variants` also measures despeckling (median filter) and a slightly skewed, speckled copy.
+Speed: our OCR step (render from the PDF at the scan's own resolution + Tesseract TSV via pytesseract, pages
+batched per Tesseract process) against plain `tesseract IMG stdout -l dan` (one process per page image, the
+PNG carrying its 200 dpi) over the same pages at the same resolution, both with OMP_THREAD_LIMIT=1 and
+`--workers` processes at once. Each round runs every side back to back, the order rotated; each round's
+ratio is printed, then the medians. Our CPU time includes rendering (this process) and Tesseract (its
+children). `--per-page` adds our step with one process per page, to show what batching buys. `--variants`
+also measures despeckling (median filter) and a slightly skewed, speckled copy.
 """
 from __future__ import annotations
 
@@ -18,13 +23,14 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jiwer
@@ -70,7 +76,7 @@ def scan_images(pdf_path: Path, pages: int, folder: Path, prefix: str) -> list[P
     for path in sorted(folder.glob(f"{prefix}-*.pgm")):
         with Image.open(path) as gray:
             png = path.with_suffix(".png")
-            gray.point(lambda v: 255 if v > 150 else 0, mode="1").save(png)
+            gray.point(lambda v: 255 if v > 150 else 0, mode="1").save(png, dpi=(SCAN_DPI, SCAN_DPI))
         path.unlink()
         out.append(png)
     return out
@@ -176,11 +182,30 @@ def damaged_copy(image: Path) -> Path:
     return out
 
 
+def speed(jobs: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[tuple[float, object, float]]]:
+    """Each job `rounds` times, the order rotated each round (the machine is shared and noisy); per round
+    the ratio of plain tesseract's wall and CPU time to each job's, measured back to back."""
+    runs: dict[str, list[tuple[float, object, float]]] = {name: [] for name in jobs}
+    names = list(jobs)
+    for k in range(rounds):
+        for name in names[k % len(names):] + names[:k % len(names)]:
+            runs[name].append(timed(jobs[name]))
+        load = os.getloadavg()[0]
+        cells = "   ".join(f"{name} {runs[name][k][0]:6.1f} s {runs[name][k][2]:6.1f} CPU s"
+                           for name in names)
+        ratios = "   ".join(f"{name} {runs['plain'][k][0] / runs[name][k][0]:.2f} wall "
+                            f"{runs['plain'][k][2] / runs[name][k][2]:.2f} CPU" for name in names if name != "plain")
+        print(f"  round {k + 1}: {cells}   ratio {ratios}   (load {load:.1f})", flush=True)
+    return runs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=3, help="pages per seed")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--rounds", type=int, default=2, help="timed runs of each, alternated; best counts")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of each, order rotated; medians count")
+    parser.add_argument("--per-page", action="store_true",
+                        help="also our OCR step with one Tesseract process per page (batch_pages=1)")
     parser.add_argument("--variants", action="store_true", help="also measure despeckle and a worn copy")
     args = parser.parse_args()
     engine = OcrEngine(language="dan", workers=args.workers)
@@ -188,24 +213,30 @@ def main() -> int:
         folder = Path(tmp)
         seeds = build_pages(folder, args.pages)
         scans = committed_scans(folder, 2)
-        runs: dict[str, list[tuple[float, object, float]]] = {"plain": [], "ours": []}
-        jobs = {"plain": lambda: plain_tesseract(seeds, args.workers), "ours": lambda: our_ocr(seeds, engine)}
-        for k in range(args.rounds):  # alternated, best of each: the machine is shared and noisy
-            for name in (("plain", "ours") if k % 2 == 0 else ("ours", "plain")):
-                runs[name].append(timed(jobs[name]))
-        t_plain, plain, _ = min(runs["plain"], key=lambda r: r[0])
-        t_ours, ours, _ = min(runs["ours"], key=lambda r: r[0])
-        cpu_plain = min(r[2] for r in runs["plain"])
-        cpu_ours = min(r[2] for r in runs["ours"])
         n = len(seeds)
+        jobs: dict[str, Callable[[], object]] = {"plain": lambda: plain_tesseract(seeds, args.workers),
+                                                 "ours": lambda: our_ocr(seeds, engine)}
+        if args.per_page:
+            jobs["per-page"] = lambda: our_ocr(seeds, replace(engine, batch_pages=1))
         print(f"OCR of {n} pages ({args.pages} per seed, {SCAN_DPI} dpi 1-bit scans), {args.workers} processes, "
-              f"OMP_THREAD_LIMIT=1, best of {args.rounds} alternated runs")
-        print(f"  plain tesseract -l dan  {n / t_plain:6.2f} pages/s   {cpu_plain / n:5.2f} CPU s/page   "
-              f"CER {cer(seeds, plain):.4f}")
-        print(f"  our OCR step            {n / t_ours:6.2f} pages/s   {cpu_ours / n:5.2f} CPU s/page   "
-              f"CER {cer(seeds, ours):.4f}")
-        print(f"  ratio (ours / plain)    {t_plain / t_ours:6.2f} wall   {cpu_plain / cpu_ours:5.2f} CPU   "
-              f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+              f"OMP_THREAD_LIMIT=1, {args.rounds} rounds, order rotated")
+        runs = speed(jobs, args.rounds)
+        plain = runs["plain"]
+        for name, label in (("plain", "plain tesseract -l dan"), ("ours", "our OCR step"),
+                            ("per-page", "ours, a process a page")):
+            if name not in runs:
+                continue
+            wall = statistics.median(r[0] for r in runs[name])
+            cpu = statistics.median(r[2] for r in runs[name])
+            print(f"  {label:24s} {n / wall:6.3f} pages/s   {cpu / n:5.2f} CPU s/page   "
+                  f"CER {cer(seeds, runs[name][-1][1]):.4f}")
+            if name != "plain":
+                walls = [p[0] / r[0] for p, r in zip(plain, runs[name], strict=True)]
+                cpus = [p[2] / r[2] for p, r in zip(plain, runs[name], strict=True)]
+                print(f"    ratio to plain, median of {len(walls)} rounds: {statistics.median(walls):.2f} wall "
+                      f"(min {min(walls):.2f}, max {max(walls):.2f}), {statistics.median(cpus):.2f} CPU "
+                      f"(min {min(cpus):.2f}, max {max(cpus):.2f})")
+        print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
         ours_scans = our_ocr(scans, engine)
         plain_scans = plain_tesseract(scans, args.workers)
         names = ", ".join(sorted({p.scan.name for p in scans}))

@@ -24,7 +24,7 @@ class Settings:
     quiet: bool = False
     engine: str = "whoosh"  # whoosh (default), tantivy (faster), postgres (inside PostgreSQL)
     lock_timeout: float = 600.0  # seconds a writer waits for another writer of the same data folder
-    max_page_megapixels: float = 200.0  # a page rendered for OCR at ocr_dpi above this is refused (memory bound)
+    max_page_megapixels: float = 200.0  # a page image for OCR is rendered coarser to fit, or refused (memory)
     max_pages: int = 5000  # a file claiming more pages is refused
     max_page_text_chars: int = 500_000  # a page whose text layer is larger is refused
     max_file_seconds: float = 600.0  # wall time for one file's extraction, OCR and parsing

@@ -61,7 +61,7 @@ class Services:
         self.archive = archive
         self._index = index
         self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
-                             timeout=settings.ocr_timeout)
+                             timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
         self._repairer: Repairer | None = None
 
     @property

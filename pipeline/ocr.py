@@ -2,21 +2,25 @@
 
 Pages are rendered by pdfium in the calling thread (pdfium is not thread-safe) at the pixel density of the
 page's largest image, so a scan is read at the resolution it was scanned at, whatever page size the PDF
-claims (a scanner that wrote its page size for 70 dpi makes pages 3-4 times too large). Each page goes to a
-Tesseract process with OMP_THREAD_LIMIT=1 and a timeout, so N workers use N cores and no more. The TSV
-output keeps each word's box: OCR'd lines carry top, height and gap like text-layer lines, and each page
-keeps its words with their boxes for a page viewer.
+claims (a scanner that wrote its page size for 70 dpi makes pages 3-4 times too large). A page whose
+rendering would not fit the pixel cap is rendered at a lower dpi, or refused when that would be too coarse
+to read. Consecutive pages go to one Tesseract process as a list of images, so the Danish model (about
+0.3 CPU s to load, a sixth of a page's OCR) is loaded once per batch, not once per page; each process runs
+with OMP_THREAD_LIMIT=1 and a timeout, so N workers use N cores and no more. The TSV output keeps each
+word's box: OCR'd lines carry top, height and gap like text-layer lines, and each page keeps its words
+with their boxes for a page viewer.
 """
 from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +31,7 @@ import pytesseract
 from PIL import Image, ImageFilter
 
 from parsers.model import Line
-from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError
+from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError, TooLargeError
 
 LOW_CONFIDENCE = 55.0  # below this mean word confidence a page may be sideways or upside down
 INSTALL_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-dan"
@@ -35,16 +39,22 @@ MIN_DPI, MAX_DPI = 200, 400  # the resolution range Tesseract reads best; a scan
 MAX_UPSAMPLE = 2.0  # a low-resolution scan is enlarged at most this much, never several times over
 PAPER_LONG_SIDE_IN = 11.69  # A4: what a scan on a page larger than any paper was most likely scanned from
 MAX_PAPER_IN = 17.0  # longer than A3 (16.5 in): the page size is wrong, not the paper
+MAX_MEGAPIXELS = 200.0  # as Settings.max_page_megapixels: a 200-megapixel gray page image is 200 MB in memory
+MIN_LEGIBLE_DPI = 100  # a page brought under the pixel cap is refused rather than read coarser than this
+BATCH_PAGES = 8  # pages per Tesseract process at most: the model is loaded once per batch
 
 Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 as fractions of the page, origin top-left
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """How to render a page for OCR: pdfium's scale (pixels per point) and the dpi Tesseract is told."""
+    """How to render a page for OCR: pdfium's scale (pixels per point), the dpi Tesseract is told, and
+    whether the largest image comes out at its own pixels (then it is not resampled: a bilevel scan stays
+    bilevel, as a scanner wrote it)."""
 
     scale: float
     dpi: int
+    native: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +87,8 @@ def ocr_resolution(page: pdfium.PdfPage, default_dpi: int = 300) -> Resolution:
     """The page's largest image at its own pixel density, brought into 200-400 dpi (at most 2x enlarged).
 
     The density is pixels over placed size; where the page is larger than any paper, its size is wrong and
-    the image is taken to be an A4 scan. A page without images is rendered at `default_dpi`."""
+    the page is taken to be A4, the image covering as much of it as it covers of the page. A page without
+    images is rendered at `default_dpi`."""
     best: tuple[float, int, float] | None = None  # placed area, long side in pixels, long side in points
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         left, bottom, right, top = obj.get_bounds()
@@ -90,11 +101,60 @@ def ocr_resolution(page: pdfium.PdfPage, default_dpi: int = 300) -> Resolution:
     _, long_px, long_pt = best
     native_scale = long_px / long_pt  # pixels per point: rendering at this scale reproduces the image's pixels
     image_dpi = native_scale * 72
-    page_long_in = max(page.get_size()) / 72
-    if page_long_in > MAX_PAPER_IN:
-        image_dpi = long_px / PAPER_LONG_SIDE_IN * (long_pt / max(page.get_size()))
+    page_long_pt = max(page.get_size())
+    if page_long_pt / 72 > MAX_PAPER_IN:  # the image is long_pt / page_long_pt of an A4 page's long side
+        image_dpi = long_px / (PAPER_LONG_SIDE_IN * long_pt / page_long_pt)
     target = min(max(image_dpi, MIN_DPI), MAX_DPI, image_dpi * MAX_UPSAMPLE)
-    return Resolution(native_scale * target / image_dpi, round(target))
+    return Resolution(native_scale * target / image_dpi, round(target), native=math.isclose(target, image_dpi))
+
+
+def fit_pixel_cap(resolution: Resolution, size_pt: tuple[float, float], max_megapixels: float,
+                  number: int) -> Resolution:
+    """`resolution`, lowered until page `number` fits `max_megapixels`; a TooLargeError when that would take
+    it below MIN_LEGIBLE_DPI (a giant page: its image would need gigabytes of memory)."""
+    width, height = size_pt
+    megapixels = width * resolution.scale * height * resolution.scale / 1e6
+    size = f"{width / 72 * 2.54:,.0f} x {height / 72 * 2.54:,.0f} cm"
+    if not megapixels > 0:
+        raise TooLargeError(f"page {number} is {size}: it has no area to render for OCR")
+    if megapixels <= max_megapixels:
+        return resolution
+    dpi = math.floor(resolution.dpi * math.sqrt(max_megapixels / megapixels))
+    if dpi < MIN_LEGIBLE_DPI:
+        raise TooLargeError(
+            f"page {number} is {size}, {megapixels:,.0f} megapixels at {resolution.dpi} dpi for OCR: it would "
+            f"fit the limit of {max_megapixels:,.0f} megapixels only at {max(dpi, 0)} dpi, too coarse to read "
+            f"(at least {MIN_LEGIBLE_DPI})")
+    return Resolution(resolution.scale * dpi / resolution.dpi, dpi)
+
+
+def page_resolution(pdf: pdfium.PdfDocument, number: int, default_dpi: int = 300,
+                    max_megapixels: float = MAX_MEGAPIXELS) -> Resolution:
+    """How page `number` (1-based) is rendered for OCR: its own resolution under the pixel cap."""
+    page = pdf[number - 1]
+    try:
+        return fit_pixel_cap(ocr_resolution(page, default_dpi), page.get_size(), max_megapixels, number)
+    finally:
+        page.close()
+
+
+def batches(numbers: Sequence[int], dpis: Sequence[int], workers: int, limit: int = BATCH_PAGES) -> list[list[int]]:
+    """Consecutive pages read at the same dpi, for one Tesseract process each (at most `limit` pages).
+
+    With several workers the batches shrink as the pages run out, each about two thirds of a worker's share
+    of the pages left (guided scheduling): the first ones save most model loads, the last ones are single
+    pages, so no worker waits long for another's last batch."""
+    out: list[list[int]] = []
+    start = 0
+    while start < len(numbers):
+        left = len(numbers) - start
+        size = limit if workers <= 1 else max(1, min(limit, math.ceil(left / (1.5 * workers))))
+        end = start + 1
+        while end < len(numbers) and end - start < size and dpis[end] == dpis[start]:
+            end += 1
+        out.append(list(numbers[start:end]))
+        start = end
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,26 +162,33 @@ class OcrEngine:
     language: str = "dan"
     dpi: int = 300  # for a page without an image only: scans are read at their own resolution
     workers: int = 2
-    timeout: float = 120.0  # seconds per Tesseract call; a page that takes longer fails its file
+    timeout: float = 120.0  # seconds per page for Tesseract; a page (or batch) that takes longer fails its file
     # 3x3 median before OCR: helps speckled scans only and costs ~0.3 CPU s/page (bench/bench_ocr.py --variants),
     # so it is off; Tesseract's own layout analysis copes with skew of a degree or two (no deskew needed)
     despeckle: bool = False
+    max_megapixels: float = MAX_MEGAPIXELS  # a page image larger than this is rendered coarser, or refused
+    batch_pages: int = BATCH_PAGES  # pages per Tesseract process at most (1: one process per page)
 
     def read_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, OcrPage]:
         """Lines and word boxes of each page in `numbers` (1-based)."""
         if not numbers:
             return {}
         check_tesseract(self.language)
+        plans = {n: page_resolution(pdf, n, self.dpi, self.max_megapixels) for n in numbers}  # refused up front
+        groups = batches(list(numbers), [plans[n].dpi for n in numbers], self.workers, self.batch_pages)
         with tempfile.TemporaryDirectory(prefix="moedearkiv-ocr-") as tmp, \
                 ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
-            futures = {}
-            for n in numbers:  # rendered here, one after another, while the workers read the pages before
-                page = pdf[n - 1]
-                resolution = ocr_resolution(page, self.dpi)
-                page.close()
-                image = render_page(pdf, n, resolution.dpi, Path(tmp), resolution.scale, self.despeckle)
-                futures[n] = pool.submit(self._run, image, n, resolution.dpi)
-            return {n: future.result() for n, future in futures.items()}
+            futures: list[Future[dict[int, OcrPage]]] = []
+            try:
+                for group in groups:  # rendered here, one after another, while the workers read the batches before
+                    _make_room(futures, self.workers)
+                    images = [render_page(pdf, n, plans[n].dpi, Path(tmp), plans[n].scale, self.despeckle,
+                                          smooth=not plans[n].native) for n in group]
+                    futures.append(pool.submit(self._read_batch, group, images, plans[group[0]].dpi))
+                return {n: page for future in futures for n, page in future.result().items()}
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # the file has failed: its other batches need not run
+                raise
 
     def ocr_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, list[Line]]:
         """Lines of each page in `numbers` (1-based)."""
@@ -129,30 +196,46 @@ class OcrEngine:
 
     def ocr_image(self, image: Path, page_number: int = 1) -> list[Line]:
         check_tesseract(self.language)
-        return list(self._run(image, page_number, self.dpi).lines)
+        return list(self._page(self._tesseract(image, self.dpi), image, page_number, self.dpi).lines)
 
-    def _run(self, image: Path, page_number: int, dpi: int) -> OcrPage:
-        """OCR one image; a page that reads badly is checked for a wrong orientation and read again."""
-        tsv = self._tesseract(image, dpi)
-        turn = 0
+    def _read_batch(self, numbers: list[int], images: list[Path], dpi: int) -> dict[int, OcrPage]:
+        """One Tesseract process for the pages of a batch (a list file of their images); the images are
+        removed once read, so a long file never holds more than a few batches on disk."""
+        try:
+            if len(images) == 1:
+                tsvs = [self._tesseract(images[0], dpi)]
+            else:
+                listing = images[0].with_name(f"batch-{numbers[0]:04d}.txt")
+                listing.write_text("".join(f"{image}\n" for image in images), encoding="utf-8")
+                tsvs = split_tsv(self._tesseract(listing, dpi, pages=len(images)), len(images))
+            return {n: self._page(tsv, image, n, dpi) for n, image, tsv in zip(numbers, images, tsvs, strict=True)}
+        finally:
+            for image in images:
+                image.unlink(missing_ok=True)
+
+    def _page(self, tsv: str, image: Path, page_number: int, dpi: int) -> OcrPage:
+        """A page read badly is checked for a wrong orientation (Tesseract's osd model) and read again."""
+        turn, size = 0, tsv_size(tsv, image)
         if mean_confidence(tsv) < LOW_CONFIDENCE:
             turned, angle = self._turn_upright(image, dpi)
             if turned is not None:
                 retry = self._tesseract(turned, dpi)
                 if mean_confidence(retry) > mean_confidence(tsv):
-                    tsv, image, turn = retry, turned, angle
-        with Image.open(image) as img:
-            size = img.size
+                    tsv, turn, size = retry, angle, tsv_size(retry, turned)
+                turned.unlink(missing_ok=True)
         return OcrPage(tuple(tsv_lines(tsv, page_number, dpi)), tsv_words(tsv, size, turn))
 
-    def _tesseract(self, image: Path, dpi: int) -> str:
+    def _tesseract(self, image: Path, dpi: int, pages: int = 1) -> str:
+        """TSV of an image, or of each image of a list file (`pages` of them, each with its own timeout)."""
+        limit = self.timeout * pages
+        what = f"page image {image.name}" if pages == 1 else f"{pages} page images ({limit:g} s for all)"
         try:
             return _call(pytesseract.image_to_data, str(image), lang=self.language, config=f"--dpi {dpi}",
-                         timeout=self.timeout)
+                         timeout=limit)
         except RuntimeError as err:  # pytesseract's timeout
-            raise OcrTimeoutError(f"Tesseract took more than {self.timeout:g} s on page image {image.name}") from err
+            raise OcrTimeoutError(f"Tesseract took more than {self.timeout:g} s a page on {what}") from err
         except pytesseract.TesseractError as err:
-            raise OcrError(f"tesseract failed on {image.name}: {str(err)[-300:]}") from err
+            raise OcrError(f"tesseract failed on {what}: {str(err)[-300:]}") from err
 
     def _turn_upright(self, image: Path, dpi: int) -> tuple[Path | None, int]:
         """Tesseract's orientation detection (osd model); the image turned upright and the angle, or None."""
@@ -166,10 +249,22 @@ class OcrEngine:
         if not match or match.group(1) == "0":
             return None, 0
         angle = int(match.group(1))
-        turned = image.with_name(image.stem + "-upright.png")
+        turned = image.with_name(image.stem + "-upright" + image.suffix)
         with Image.open(image) as img:
             img.rotate(-angle, expand=True).save(turned)
         return turned, angle
+
+
+def _make_room(futures: list[Future[dict[int, OcrPage]]], workers: int) -> None:
+    """Wait while more batches are waiting than there are workers: pages are rendered only as far ahead as
+    the workers can use (at 400 dpi a gray page image is 15 MB on disk). A batch that failed fails the file
+    now, before more pages are rendered."""
+    waiting = [future for future in futures if not future.done()]
+    if len(waiting) > workers:
+        wait(waiting, return_when=FIRST_COMPLETED)
+    for future in futures:
+        if future.done():
+            future.result()
 
 
 def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
@@ -180,28 +275,52 @@ def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
 
 
 def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, scale: float | None = None,
-                despeckle: bool = False) -> Path:
-    """The page as a gray PNG at `scale` pixels per point (default: `dpi` of the page's own size); with
-    `despeckle`, specks of dust and toner (smaller than 2x2 pixels) are taken out by a 3x3 median filter."""
+                despeckle: bool = False, smooth: bool = True) -> Path:
+    """The page as a gray image at `scale` pixels per point (default: `dpi` of the page's own size).
+
+    Without `smooth`, images are not interpolated (for a scan rendered at its own pixels: a bilevel scan
+    stays bilevel, so Tesseract need not threshold it again). With `despeckle`, specks of dust and toner
+    (smaller than 2x2 pixels) are taken out by a 3x3 median filter. Written as uncompressed PGM/PBM: written
+    once and read once, it costs a few ms where PNG's compression costs tens of ms a page."""
     page = pdf[number - 1]
-    bitmap = page.render(scale=scale if scale is not None else dpi / 72, grayscale=True)
-    path = folder / f"page-{number:04d}.png"
+    try:
+        bitmap = page.render(scale=scale if scale is not None else dpi / 72, grayscale=True, no_smoothimage=not smooth)
+    finally:
+        page.close()
     image = bitmap.to_pil()
     if despeckle:
         image = image.filter(ImageFilter.MedianFilter(3))
     histogram = image.histogram()
     if histogram[0] + histogram[255] == image.width * image.height:
-        image = image.convert("1")  # a bilevel scan at its own pixels: Tesseract need not threshold it again
-    image.save(path, dpi=(dpi, dpi), compress_level=1)  # written once, read once: speed over size
-    page.close()
+        image = image.convert("1")
+    path = folder / f"page-{number:04d}.{'pbm' if image.mode == '1' else 'pgm'}"
+    image.save(path)  # no resolution in the file: Tesseract is told it (--dpi)
     return path
+
+
+def split_tsv(tsv: str, pages: int) -> list[str]:
+    """The TSV of a list of images as one TSV per image (Tesseract numbers them in `page_num` from 1)."""
+    header, _, body = tsv.partition("\n")
+    rows: list[list[str]] = [[] for _ in range(pages)]
+    for row in body.splitlines():
+        page = row.split("\t", 2)[1:2]
+        if page and page[0].isdigit() and 1 <= int(page[0]) <= pages:
+            rows[int(page[0]) - 1].append(row)
+    return [header + "\n" + "".join(row + "\n" for row in page_rows) for page_rows in rows]
+
+
+def tsv_size(tsv: str, image: Path) -> tuple[int, int]:
+    """The image's size in pixels from the TSV's page row (level 1), else from the image file."""
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") == "1" and int(row.get("width") or 0) > 0 and int(row.get("height") or 0) > 0:
+            return int(row["width"]), int(row["height"])
+    with Image.open(image) as img:
+        return img.size
 
 
 def _word_rows(tsv: str) -> list[dict[str, str]]:
     rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     return [row for row in rows if row.get("level") == "5" and (row.get("text") or "").strip()]
-
-
 def tsv_lines(tsv: str, page_number: int, dpi: int) -> list[Line]:
     """Tesseract TSV words → lines; an empty Line between paragraphs, as a blank line in text.
 

@@ -23,7 +23,7 @@ from pipeline import steps
 from pipeline.config import Settings
 from pipeline.errors import MoedearkivError, TooLargeError
 from pipeline.extract import read_text_layer
-from pipeline.ocr import OcrPage
+from pipeline.ocr import OcrPage, page_resolution
 from pipeline.pdf import library_failure, open_pdf, sha256_of
 from pipeline.tables import FoundTable, attach_tables, drop_table_lines, find_tables
 
@@ -102,17 +102,13 @@ def check_text_size(path: Path, pages: list[Page], limit: int) -> None:
 
 
 def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], settings: Settings) -> None:
-    """Refuse, before rendering, a page whose OCR image would not fit the memory bound."""
+    """Refuse, before rendering, a page whose OCR image would not fit the memory bound even at a lower dpi
+    (the OCR engine renders each page at the resolution checked here: pipeline.ocr.page_resolution)."""
     for number in numbers:
-        page = pdf[number - 1]
-        width, height = page.get_size()
-        page.close()
-        megapixels = (width / 72 * settings.ocr_dpi) * (height / 72 * settings.ocr_dpi) / 1e6
-        if not 0 < megapixels <= settings.max_page_megapixels:
-            raise TooLargeError(
-                f"{path}: page {number} is {width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm, "
-                f"{megapixels:,.0f} megapixels at {settings.ocr_dpi} dpi for OCR, over the limit of "
-                f"{settings.max_page_megapixels:,.0f}")
+        try:
+            page_resolution(pdf, number, settings.ocr_dpi, settings.max_page_megapixels)
+        except TooLargeError as err:
+            raise TooLargeError(f"{path}: {err.message}") from None
 
 
 class FileTimeout(TooLargeError):
