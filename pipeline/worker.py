@@ -41,6 +41,7 @@ from pipeline.queue import MAX_ATTEMPTS, QUEUE, ensure_schema, make_app, require
 
 if TYPE_CHECKING:
     import procrastinate
+    import procrastinate.worker
 
     from pipeline.ingest import FileResult, Services
 
@@ -221,22 +222,25 @@ def _serve(settings: Settings, options: WorkerOptions, on_result: Callable[[File
 
 
 async def _work(app: procrastinate.App, options: WorkerOptions) -> None:
-    name = options.name or f"{socket.gethostname()}:{os.getpid()}"
+    from procrastinate.worker import Worker
+
+    worker = Worker(app=app, queues=[QUEUE], name=options.name or f"{socket.gethostname()}:{os.getpid()}",
+                    concurrency=1, wait=True, update_heartbeat_interval=options.heartbeat,
+                    stalled_worker_timeout=options.stall_timeout,
+                    fetch_job_polling_interval=min(5.0, options.stall_timeout / 2))
     async with app.open_async():
-        reaper = asyncio.create_task(_retry_stalled(app, options.stall_timeout))
+        reaper = asyncio.create_task(_retry_stalled(app, worker, options.stall_timeout))
         try:
-            await app.run_worker_async(queues=[QUEUE], name=name, concurrency=1, wait=True,
-                                       update_heartbeat_interval=options.heartbeat,
-                                       stalled_worker_timeout=options.stall_timeout,
-                                       fetch_job_polling_interval=min(5.0, options.stall_timeout / 2))
+            await worker.run()
         finally:
             reaper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reaper
 
 
-async def _retry_stalled(app: procrastinate.App, stall_timeout: float) -> None:
-    """Put the running jobs of workers without a recent heartbeat back in the queue (or give up on them)."""
+async def _retry_stalled(app: procrastinate.App, worker: procrastinate.worker.Worker, stall_timeout: float) -> None:
+    """Put the running jobs of workers without a recent heartbeat back in the queue (or give up on them). Never
+    our own: this process is alive, whatever its heartbeat says on a machine too busy to send it in time."""
     from procrastinate.jobs import Status
 
     while True:
@@ -247,6 +251,8 @@ async def _retry_stalled(app: procrastinate.App, stall_timeout: float) -> None:
             log.warning("could not look for stalled jobs", exc_info=True)
             continue
         for job in stalled:
+            if job.worker_id is not None and job.worker_id == worker.worker_id:
+                continue
             try:
                 if job.attempts + 1 >= MAX_ATTEMPTS:
                     await asyncio.to_thread(_record_gave_up, job.task_kwargs)

@@ -26,7 +26,7 @@ BORN_DIGITAL = [FIXTURES / "pdf" / "000.pdf",
                 FIXTURES / "real" / "dk_ballerup_sfu_2012-12-04_punkt01_meddelelser.pdf"]  # one meeting, two workers
 BAD = FIXTURES / "bad" / "truncated.pdf"
 FILES = [SCAN, *BORN_DIGITAL, BAD]
-QUERIES = ["kommune", "bygning*", "takstreduktion", "budget OR regnskab"]
+QUERIES = ["kommune", "bygning* OR takstreduktion"]
 ENV = {**os.environ, "MOEDEARKIV_WORKERS": "1", "OMP_THREAD_LIMIT": "1"}
 
 
@@ -39,7 +39,7 @@ def cli(home: Path, db: str | None, *args: str, timeout: float = 900) -> subproc
 def start_worker(home: Path, db: str, log: Path) -> subprocess.Popen:
     with log.open("w") as out:
         return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), "--db", db,
-                                 "worker", "--stall-timeout", "6"], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                                 "worker", "--stall-timeout", "10"], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
                                 env=ENV)
 
 
@@ -120,12 +120,15 @@ def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, 
         survivor = next(w for w in workers if w is not victim)
         workers = [survivor, start_worker(homes[2], pg_url, tmp_path / f"{homes[2].name}.log")]  # restarted
 
-        def finished() -> dict | None:
-            proc = cli(homes[2], pg_url, "queue", "--json", timeout=120)
-            counts = json.loads(proc.stdout) if proc.returncode == 0 else {}
-            return counts if counts and counts["pending"] == counts["running"] == 0 else None
+        engine = create_engine(pg_url)
 
-        counts = wait_for(finished, 900, "the queue to empty", every=2)
+        def finished() -> bool:  # in SQL, not by `queue`: a CLI start a second would take the workers' CPU
+            with engine.connect() as conn:
+                return not conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE status IN "
+                                             "('todo', 'doing')")).scalar()
+
+        wait_for(finished, 900, "the queue to empty", every=1)
+        engine.dispose()
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -137,6 +140,7 @@ def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, 
                 worker.kill()
                 worker.wait()
     logs = {p.name: p.read_text() for p in tmp_path.glob("*.log")}
+    counts = json.loads(cli(homes[2], pg_url, "queue", "--json").stdout)
     assert counts == {"pending": 0, "running": 0, "done": len(FILES) - 1, "failed": 1}, logs
     assert all(w.returncode == 0 for w in workers), logs  # SIGTERM stops a worker cleanly once its job is done
     left = [pid for pid, (_, cmd) in processes().items() if any(str(home) in cmd for home in homes)]
