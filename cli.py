@@ -56,7 +56,7 @@ class Group(click.Group):
             with warnings.catch_warnings():  # click 8.2 deprecates protected_args; 9.0 keeps the name in args
                 warnings.simplefilter("ignore", DeprecationWarning)
                 command = (ctx.protected_args or ctx.args or [None])[0]  # parsed, not yet invoked
-            with process_guard(watch=command in WRITERS):
+            with process_guard(watch=command in WRITERS or command == "worker"):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -109,15 +109,20 @@ def _home_option(func):  # noqa: ANN001, ANN202
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON result object per file on stdout.")
+@click.option("--queue", "to_queue", is_flag=True,
+              help="Only enqueue one job per file in PostgreSQL; `moedearkiv worker` processes (see Scaling out).")
 @_home_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, to_queue: bool) -> None:
     """Ingest PDF files and folders (recursively). Unchanged files are skipped."""
     from pipeline.ingest import find_pdfs, ingest_paths
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    if to_queue:
+        _enqueue(ctx, list(find_pdfs(paths)), as_json)
+        return
     import time
 
     from pipeline.ingest_summary import Summary
@@ -147,6 +152,66 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
         ingest_paths(bar, services, on_result=report)
     click.echo(summary.line(time.monotonic() - started), err=True)
     ctx.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+def _enqueue(ctx: click.Context, files: list[Path], as_json: bool) -> None:
+    from pipeline.queue import enqueue, require_postgres
+
+    settings = _settings(ctx)
+    require_postgres(settings.db_url, "ingest --queue")
+    results = enqueue(files, _services(ctx).archive, settings.db_url)
+    for result in results:
+        if as_json:
+            _dump(result.as_json())
+        elif result.status == "failed":
+            click.echo(f"error: {result.error}", err=True)
+        else:
+            click.echo(f"{result.status:14} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id else ""))
+    queued = sum(r.status == "queued" for r in results)
+    click.echo(f"queued {queued}, already queued {sum(r.status == 'already-queued' for r in results)}, "
+               f"already ingested {sum(r.status == 'skipped' for r in results)}", err=True)
+    ctx.exit(EXIT_FAILED if any(r.status == "failed" for r in results) else EXIT_OK)
+
+
+@main.command()
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes on this machine (each takes one document at a time).")
+@click.option("--stall-timeout", default=30.0, show_default=True, type=click.FloatRange(2, 86_400),
+              help="Seconds without a worker's heartbeat before its running job goes back to the queue.")
+@_home_option
+@click.pass_context
+def worker(ctx: click.Context, concurrency: int, stall_timeout: float) -> None:
+    """Take ingest jobs from the PostgreSQL queue and store them, until SIGINT/SIGTERM (any machine that reaches
+    the database and sees the files at their queued paths)."""
+    from pipeline.worker import WorkerOptions, run
+
+    def report(result) -> None:  # noqa: ANN001 - a FileResult
+        if result.status == "failed":
+            click.echo(f"error: {result.error}", err=True)
+        else:
+            click.echo(f"{result.status:9} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id else ""))
+
+    settings = _settings(ctx)
+    click.echo(f"moedearkiv worker: {concurrency} process(es) on {settings.db_url.split('@')[-1]} (Ctrl-C stops)",
+               err=True)
+    run(settings, WorkerOptions(concurrency=concurrency, stall_timeout=stall_timeout), report)
+
+
+@main.command("queue")
+@click.option("--json", "as_json", is_flag=True)
+@_home_option
+@click.pass_context
+def queue_command(ctx: click.Context, as_json: bool) -> None:
+    """Jobs of `ingest --queue`: pending, running, done and failed (failed files are listed by `failures`)."""
+    from pipeline.queue import counts, require_postgres
+
+    require_postgres(_settings(ctx).db_url, "moedearkiv queue")
+    result = counts(_services(ctx).archive.engine)
+    if as_json:
+        _dump(result.as_json())
+        return
+    for key, value in result.as_json().items():
+        click.echo(f"{key:8} {value}")
 
 
 @main.command()
@@ -429,6 +494,11 @@ def db_upgrade(ctx: click.Context) -> None:
         Path(settings.db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.db_url)
     before, after = upgrade(engine)
+    if engine.dialect.name == "postgresql":  # the job queue's tables (procrastinate's own schema) beside ours
+        from pipeline.queue import ensure_schema
+
+        if ensure_schema(engine, settings.db_url):
+            click.echo("job queue schema applied (procrastinate)", err=True)
     engine.dispose()
     click.echo(f"schema revision {before or '(empty database)'} -> {after}", err=True)
 

@@ -1,0 +1,176 @@
+"""The job queue in PostgreSQL: `ingest --queue`, `moedearkiv worker` processes (one killed with -9 mid-job), `queue`.
+
+Real PostgreSQL (tests/pg.py), real worker processes started as the user would start them, real Tesseract on a
+two-page scan. In the end every document is ingested exactly once and the archive equals an in-process ingest of
+the same files into SQLite: `stats` and the `search` totals.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import FIXTURES, ROOT
+
+SCAN = FIXTURES / "real" / "dk_ballerup_bygningsliste_SCANNED_p1-2.pdf"  # first: a worker takes it at once
+BORN_DIGITAL = [FIXTURES / "pdf" / "000.pdf",
+                FIXTURES / "real" / "dk_ballerup_sfu_2012-12-04_punkt04_takstreduktion.pdf",
+                FIXTURES / "real" / "dk_ballerup_sfu_2012-12-04_punkt01_meddelelser.pdf"]  # one meeting, two workers
+BAD = FIXTURES / "bad" / "truncated.pdf"
+FILES = [SCAN, *BORN_DIGITAL, BAD]
+QUERIES = ["kommune", "bygning* OR takstreduktion"]
+ENV = {**os.environ, "MOEDEARKIV_WORKERS": "1", "OMP_THREAD_LIMIT": "1"}
+
+
+def cli(home: Path, db: str | None, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    db_args = ["--db", db] if db else []
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), *db_args, *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=ENV)
+
+
+def start_worker(home: Path, db: str, log: Path) -> subprocess.Popen:
+    with log.open("w") as out:
+        return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), "--db", db,
+                                 "worker", "--stall-timeout", "10"], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                                env=ENV)
+
+
+def processes() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) of every process, from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        found[int(stat.parent.name)] = (parent, cmdline)
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    table = processes()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, (parent, _) in table.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def wait_for(condition, timeout: float, what: str, every: float = 0.1):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def summary(home: Path, db: str | None) -> dict:
+    stats = cli(home, db, "stats", "--json")
+    assert stats.returncode == 0, stats.stderr
+    totals = {}
+    for query in QUERIES:
+        found = cli(home, db, "search", "--json", "--limit", "100", query)
+        assert found.returncode == 0, found.stderr
+        result = json.loads(found.stdout)
+        totals[query] = (result["total"], sorted((h["meeting_id"], h["item_number"], h["section"])
+                                                 for h in result["hits"]))
+    return {"stats": json.loads(stats.stdout), "search": totals}
+
+
+@pytest.mark.slow
+def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, tmp_path: Path) -> None:
+    sqlite_home = tmp_path / "sqlite"
+    local = cli(sqlite_home, None, "ingest", *map(str, FILES))  # absolute paths, as the queue stores them
+    assert local.returncode == 1, local.stderr  # the truncated file fails, the rest is ingested
+
+    homes = [tmp_path / name for name in ("machine-a", "machine-b", "machine-c")]
+    for home in homes:  # the Danish lexicon is derived data: copied, not built three more times
+        shutil.copytree(sqlite_home / "cache", home / "cache")
+    assert cli(homes[0], pg_url, "db", "upgrade").returncode == 0
+    queued = cli(homes[0], pg_url, "ingest", "--queue", "--json", *map(str, FILES))
+    assert queued.returncode == 0, queued.stderr
+    assert [json.loads(line)["status"] for line in queued.stdout.splitlines()] == ["queued"] * len(FILES)
+    again = cli(homes[1], pg_url, "ingest", "--queue", "--json", *map(str, FILES))
+    assert [json.loads(line)["status"] for line in again.stdout.splitlines()] == ["already-queued"] * len(FILES)
+
+    workers = [start_worker(home, pg_url, tmp_path / f"{home.name}.log") for home in homes[:2]]
+    try:
+        def ocr_running() -> subprocess.Popen | None:  # a worker with a Tesseract child is mid-job
+            table = processes()
+            return next((w for w in workers if any(parent == w.pid and "tesseract" in cmd
+                                                   for parent, cmd in table.values())), None)
+
+        victim = wait_for(ocr_running, 600, "a worker running Tesseract")
+        orphans = descendants(victim.pid)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+        wait_for(lambda: not any(pid in processes() and "tesseract" in processes()[pid][1] for pid in orphans), 30,
+                 "the killed worker's Tesseract to be killed by its watchdog")
+        survivor = next(w for w in workers if w is not victim)
+        workers = [survivor, start_worker(homes[2], pg_url, tmp_path / f"{homes[2].name}.log")]  # restarted
+
+        engine = create_engine(pg_url)
+
+        def finished() -> bool:  # in SQL, not by `queue`: a CLI start a second would take the workers' CPU
+            with engine.connect() as conn:
+                return not conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE status IN "
+                                             "('todo', 'doing')")).scalar()
+
+        wait_for(finished, 900, "the queue to empty", every=1)
+        engine.dispose()
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    logs = {p.name: p.read_text() for p in tmp_path.glob("*.log")}
+    counts = json.loads(cli(homes[2], pg_url, "queue", "--json").stdout)
+    assert counts == {"pending": 0, "running": 0, "done": len(FILES) - 1, "failed": 1}, logs
+    assert all(w.returncode == 0 for w in workers), logs  # SIGTERM stops a worker cleanly once its job is done
+    left = [pid for pid, (_, cmd) in processes().items() if any(str(home) in cmd for home in homes)]
+    assert not left, f"worker processes left behind: {left}"
+
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        jobs = conn.execute(text("SELECT queueing_lock, status, attempts FROM procrastinate_jobs")).all()
+        documents = conn.execute(text("SELECT sha256, count(*), min(status) FROM documents GROUP BY sha256")).all()
+    engine.dispose()
+    assert len(jobs) == len({sha for sha, _, _ in jobs}) == len(FILES)  # one job per document
+    assert {status for _, status, _ in jobs} == {"succeeded"}
+    assert max(attempts for _, _, attempts in jobs) >= 1, "the killed worker's job was run again"
+    assert len(documents) == len(FILES) and all(n == 1 for _, n, _ in documents)  # each stored exactly once
+    assert sorted(status for _, _, status in documents) == ["failed"] + ["ingested"] * (len(FILES) - 1)
+
+    assert summary(homes[2], pg_url) == summary(sqlite_home, None)
+    requeued = cli(homes[0], pg_url, "ingest", "--queue", "--json", *map(str, [SCAN, *BORN_DIGITAL]))
+    assert {json.loads(line)["status"] for line in requeued.stdout.splitlines()} == {"skipped"}
+
+
+def test_the_queue_needs_postgresql(tmp_path: Path) -> None:
+    for args in (["ingest", "--queue", str(BORN_DIGITAL[0])], ["queue"], ["worker"]):
+        proc = cli(tmp_path / "home", None, *args, timeout=120)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "PostgreSQL" in proc.stderr and "--db postgresql+psycopg://" in proc.stderr, proc.stderr
+    assert not (tmp_path / "home" / "moedearkiv.sqlite").exists()
+
+
+def test_a_worker_refuses_an_index_of_one_machine(pg_url: str, tmp_path: Path) -> None:
+    proc = cli(tmp_path / "home", pg_url, "--engine", "tantivy", "worker", timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "--engine postgres" in proc.stderr
