@@ -1,6 +1,6 @@
 """Ingest time of the current code next to an older revision, measured alternately in the same run.
 
-    .venv/bin/python bench/bench_ingest_compare.py [--base 4404635] [--rounds 5]
+    .venv/bin/python bench/bench_ingest_compare.py [--base 4404635] [--rounds 5] [--skip 004.pdf ...]
 
 The older revision is unpacked with `git archive` into a temporary folder (no worktree is registered) and
 each version ingests the same born-digital files (the set of bench/bench_ingest.py) into a fresh data folder
@@ -56,11 +56,11 @@ def unpack(revision: str, into: Path) -> Path:
     return into
 
 
-def run_child(tree: Path, home: Path) -> dict:
+def run_child(tree: Path, home: Path, files: list[Path]) -> dict:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("MOEDEARKIV_DB", None)
     env.pop("MOEDEARKIV_HOME", None)
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(home), *map(str, FILES)],
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(tree), str(home), *map(str, files)],
                           capture_output=True, text=True, env=env, cwd=str(tree), check=False)
     if proc.returncode != 0:
         raise SystemExit(f"ingest with {tree} failed:\n{proc.stderr[-3000:]}")
@@ -70,9 +70,9 @@ def run_child(tree: Path, home: Path) -> dict:
     return result
 
 
-def pdftotext_seconds() -> float:
+def pdftotext_seconds(files: list[Path]) -> float:
     start = time.perf_counter()
-    for path in FILES:
+    for path in files:
         subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, check=False)
     return time.perf_counter() - start
 
@@ -81,23 +81,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default="4404635", help="the older revision (default: before issue 9)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip", nargs="*", default=[], help="file names to leave out (a busy machine)")
     args = parser.parse_args()
+    files = [p for p in FILES if p.name not in set(args.skip)]
     times: dict[str, list[float]] = {"base": [], "current": []}
     baseline: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         trees = {"base": unpack(args.base, Path(tmp) / "base"), "current": ROOT}
         for n in range(args.rounds):
-            baseline.append(pdftotext_seconds())
+            baseline.append(pdftotext_seconds(files))
             for name in ("base", "current") if n % 2 == 0 else ("current", "base"):
-                result = run_child(trees[name], Path(tmp) / f"home-{name}-{n}")
+                result = run_child(trees[name], Path(tmp) / f"home-{name}-{n}", files)
                 times[name].append(result["seconds"])
                 print(f"round {n + 1} {name:7s} {result['seconds']:7.2f} s  meetings {result['meetings']:3d}  "
                       f"failed {len(result['failed'])}  load {os.getloadavg()[0]:.2f}", file=sys.stderr)
-    pages = sum(int(line.split()[-1]) for p in FILES for line in subprocess.run(
+    pages = sum(int(line.split()[-1]) for p in files for line in subprocess.run(
         ["pdfinfo", str(p)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if line.startswith("Pages:"))
+        if line.startswith("Pages:") and p in files)
     base, current, text = (statistics.median(v) for v in (times["base"], times["current"], baseline))
-    print(f"ingest of {len(FILES)} born-digital files ({pages} pages), {args.rounds} alternating rounds, median:")
+    print(f"ingest of {len(files)} born-digital files ({pages} pages), {args.rounds} alternating rounds, median:")
     print(f"  pdftotext          {text:7.2f} s   (baseline)")
     print(f"  base {args.base:13s} {base:7.2f} s   {base / text:6.1f} x pdftotext")
     print(f"  current            {current:7.2f} s   {current / text:6.1f} x pdftotext")

@@ -438,6 +438,8 @@ class Archive:
                 if any(is_copy_within(shingles(source.text), t) for t in texts):
                     copies.append(source)
                     by_sha[cand.sha256] = cand
+            bilag, copied = _bilag_copies(bilag)
+            copies += copied
             if bilag or copies:
                 merged = merge_meeting(meeting_id, group, bilag, copies)
             for role in merged.sources:
@@ -560,15 +562,20 @@ def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meet
 
     Half of the title's words (less the meeting body's own name) must be in the file name or the document's
     first lines, one of them a long word; an attachment does not postdate its meeting and is at most two years
-    older."""
+    older. A title of three or more words all found in the document's own first lines names it outright: the
+    first date such a document gives may be any it mentions (an invitation's reply-by date, an event), so it
+    does not veto that match (regression: the invitation named in Ballerup's item 1 stood alone)."""
     wanted = _tokens(title) - _tokens(body or "")
     if not wanted:
         return 0.0
-    found = wanted & (_tokens(Path(filename).stem) | _tokens(head))
+    in_head = wanted & _tokens(head)
+    found = wanted & (_tokens(Path(filename).stem) | in_head)
     if len(found) / len(wanted) < 0.5 or not any(len(w) >= 6 for w in found):
         return 0.0
+    named_outright = len(wanted) >= 3 and in_head == wanted
     if doc_date and meeting_date:
-        if doc_date > meeting_date or int(meeting_date[:4]) - int(doc_date[:4]) > 2:
+        too_old = int(meeting_date[:4]) - int(doc_date[:4]) > 2
+        if too_old or (doc_date > meeting_date and not named_outright):
             return 0.0
     return len(found) / len(wanted)
 
@@ -596,6 +603,22 @@ def _best_link(merged: MergedMeeting, row: DocumentRow) -> str | None:
             if score and (best is None or score > best[0]):
                 best = (score, item.item.number)
     return best[1] if best else None
+
+
+def _bilag_copies(bilag: list[tuple[SourceDoc, str | None]]) -> tuple[list[tuple[SourceDoc, str | None]],
+                                                                     list[SourceDoc]]:
+    """(bilag, copies): of two attachments whose word pairs one holds the other's (a partial scan, a re-export of
+    the same attachment), the larger is the bilag and the other its copy, not a second bilag; larger first, the
+    hash breaking ties, so the outcome does not depend on arrival order."""
+    pairs = {doc.sha256: shingles(doc.text) for doc, _ in bilag}
+    kept: list[tuple[SourceDoc, str | None]] = []
+    copies: list[SourceDoc] = []
+    for doc, number in sorted(bilag, key=lambda b: (-len(pairs[b[0].sha256]), b[0].sha256)):
+        if any(is_copy_within(pairs[doc.sha256], pairs[k.sha256]) for k, _ in kept):
+            copies.append(doc)
+        else:
+            kept.append((doc, number))
+    return kept, copies
 
 
 def _anchor(row: DocumentRow) -> tuple[str, object]:
