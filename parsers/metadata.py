@@ -21,7 +21,8 @@ MIN_MENTIONS = 5  # a council named this often in a document without cover is it
 _COUNCIL = re.compile(r"\bKKR [A-ZÆØÅ][a-zæøå]+")
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
-_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+# '4. december 2012', and '15-maj-2002' (hyphens for the spaces, as older meeting systems wrote it)
+_WORD_DATE = re.compile(r"\b(\d{1,2})(?:\.\s*|-)(" + "|".join(MONTHS) + r")(?:\s+|-)(\d{4})\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _DATE_LABEL = re.compile(r"""^(?:møde)?dato\s*:?\s*(.+)$   # Dato: 29. januar 2020, Mødedato: 22.04.2021, kl. 17:30
                          """, re.IGNORECASE | re.VERBOSE)

@@ -5,6 +5,7 @@ in the other's (a scan, a re-export or a rewritten file of the same text: bytes 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import cache
@@ -54,6 +55,35 @@ def shingles(text: str) -> frozenset[str]:
     """Pairs of consecutive words: shared vocabulary is not enough to make two documents one text."""
     tokens = [w.lower() for w in _WORD.findall(text)]
     return frozenset(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+# Copy candidates: a document keeps the word pairs whose hash is 0 modulo KEY_SAMPLE as its stored keys. The choice
+# depends on the pair alone, never on the document, so a piece and the whole it came from keep the same keys for the
+# pairs they share (a containment-preserving sample, unlike MinHash, which estimates resemblance of equals): a piece
+# of MIN_PIECE_PAIRS pairs keeps about 19, a 36-page document about a thousand. A piece with fewer than two keys
+# (under about 16 pairs) finds no candidate: too small to tell, as with MIN_PIECE_PAIRS.
+KEY_SAMPLE = 8
+# A stored document is a candidate when it shares this share of the piece's keys (the exact check follows); far below
+# PIECE_CONTAINMENT, as a small sample of a true copy may by chance share fewer.
+KEY_SHARE = 0.3
+QUERY_KEYS = 256  # a piece asks with at most this many of its keys (its smallest: a uniform sample of them)
+COMMON_KEY = 64  # a key held by more documents is boilerplate of a body (cover, mission), no evidence of a copy
+MAX_CANDIDATES = 8  # exact checks per lookup, best-sharing first: the cost of a lookup does not grow with the archive
+
+
+def pair_key(pair: str) -> int:
+    """A stable 63-bit hash of a word pair (Python's hash() changes between runs)."""
+    return int.from_bytes(hashlib.blake2b(pair.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def copy_keys(pairs: frozenset[str]) -> frozenset[int]:
+    """The sampled keys of a document's word pairs, stored to find copy candidates without reading every text."""
+    return frozenset(k for k in map(pair_key, pairs) if k % KEY_SAMPLE == 0)
+
+
+def enough_shared(shared: int, keys: int) -> bool:
+    """A stored document sharing `shared` of a piece's `keys` keys is worth the exact containment check."""
+    return shared >= max(2, KEY_SHARE * keys)
 
 
 def is_copy_within(part: frozenset[str], whole: frozenset[str]) -> bool:

@@ -6,15 +6,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
 from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
 from pipeline.errors import MoedearkivError
 from pipeline.export import SourceInfo
 from pipeline.identity import (
+    COMMON_KEY,
+    MAX_CANDIDATES,
     PIECE_CONTAINMENT,
+    QUERY_KEYS,
+    copy_keys,
+    enough_shared,
     group_key,
     is_copy_within,
     piece_containment,
@@ -35,7 +40,7 @@ from pipeline.merge import (
 )
 from storage import views
 from storage.migrate import ensure_schema
-from storage.models import DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
+from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 from storage.parsed import from_json, tables_of, to_json
 
 
@@ -147,6 +152,9 @@ class Archive:
                                  repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         session.add(doc)
         session.flush()
+        keys = copy_keys(shingles("\n".join(p.text for p in pages)))
+        if keys:
+            session.execute(insert(CopyKeyRow), [{"document_id": doc.id, "key": k} for k in sorted(keys)])
         before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
             DocumentRow.status == "ingested", DocumentRow.id != doc.id)) if r}
         written, deleted = self._rebuild(session, anchors + [_anchor(doc)])
@@ -312,16 +320,56 @@ class Archive:
 
     def _copy_of(self, session: Session, row: DocumentRow) -> str | None:
         """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
-        cover the OCR could not read, say)."""
+        cover the OCR could not read, say). Only the few documents sharing its copy keys are read."""
         mine = shingles("\n".join(p.text for p in row.page_rows))
-        best: tuple[float, str] | None = None  # the best match, not the first: ingest order must not matter
-        for other in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
-                                                               DocumentRow.status == "ingested")
-                                     .order_by(DocumentRow.sha256)):
+        best: tuple[float, str, str] | None = None  # the best match, not the first: ingest order must not matter
+        for other in self._key_candidates(session, row.id, copy_keys(mine)):
             score = piece_containment(mine, shingles("\n".join(p.text for p in other.page_rows)))
-            if score >= PIECE_CONTAINMENT and (best is None or score > best[0]):
-                best = (score, other.group_key)
-        return best[1] if best else None
+            if score >= PIECE_CONTAINMENT and (best is None or (score, other.sha256) > best[:2]):
+                best = (score, other.sha256, other.group_key)  # type: ignore[assignment]
+        return best[2] if best else None
+
+    def _key_candidates(self, session: Session, own_id: int, keys: frozenset[int]) -> list[DocumentRow]:
+        """Meeting documents sharing enough of these copy keys, most shared first (at most MAX_CANDIDATES).
+
+        The piece asks with its QUERY_KEYS smallest keys (a uniform sample of them, whose shared share still
+        estimates its containment) and reads at most COMMON_KEY + 1 documents per key: a key held by more
+        documents is boilerplate (a body's cover or mission statement, printed in every meeting) and says nothing
+        about which meeting the piece is from, so it is dropped. One statement of index look-ups, each bounded:
+        the lookup does not grow with the archive."""
+        asked = sorted(keys)[:QUERY_KEYS]
+        if not asked:
+            return []
+        holders: dict[int, list[int]] = {}
+        for start in range(0, len(asked), 100):  # SQLite allows 500 terms in a compound select
+            chunk = asked[start:start + 100]
+            sql = " UNION ALL ".join(_KEY_HOLDERS.format(n=n) for n in range(len(chunk)))
+            params = {f"k{n}": k for n, k in enumerate(chunk)} | {"own": own_id, "lim": COMMON_KEY + 1}
+            for key, doc_id in session.execute(text(sql), params):
+                holders.setdefault(key, []).append(doc_id)
+        telling = [docs for docs in holders.values() if len(docs) <= COMMON_KEY]
+        informative = len(asked) - (len(holders) - len(telling))
+        shared: dict[int, int] = {}
+        for docs in telling:
+            for doc_id in docs:
+                shared[doc_id] = shared.get(doc_id, 0) + 1
+        ids = [d for d, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+               if enough_shared(n, informative)][:MAX_CANDIDATES]
+        if not ids:
+            return []
+        return list(session.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.sha256)
+                                    .options(selectinload(DocumentRow.page_rows))))
+
+    def _copies_of_group(self, session: Session, key: str, group_ids: list[int]) -> set[int]:
+        """Stand-alone documents that are copies of this group's documents: those sharing copy keys with them
+        (no other is read) whose best match (`_copy_of`, the rule a document arriving later meets) is this group,
+        so the meeting a piece joins does not depend on which meeting was rebuilt last."""
+        mine, theirs = aliased(CopyKeyRow), aliased(CopyKeyRow)
+        sharing = session.scalars(
+            select(theirs.document_id).distinct().select_from(mine).join(theirs, theirs.key == mine.key)
+            .join(DocumentRow, DocumentRow.id == theirs.document_id)
+            .where(mine.document_id.in_(group_ids), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested"))
+        return {doc_id for doc_id in sorted(sharing) if self._copy_of(session, session.get(DocumentRow, doc_id)) == key}
 
     def _write_standalone(self, session: Session, row: DocumentRow) -> str:
         meeting_id = standalone_id(row.filename)
@@ -377,16 +425,21 @@ class Archive:
             bilag = []
             texts = [shingles(d.text) for d in group]
             copies = []
+            maybe_copies = self._copies_of_group(session, key, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
                 link = _best_link(merged, cand)
                 if link is not None:
                     bilag.append((self._source_doc(cand), link or None))
                     by_sha[cand.sha256] = cand
                     continue
+                if cand.id not in maybe_copies:
+                    continue
                 source = self._source_doc(cand)
                 if any(is_copy_within(shingles(source.text), t) for t in texts):
                     copies.append(source)
                     by_sha[cand.sha256] = cand
+            bilag, copied = _bilag_copies(bilag)
+            copies += copied
             if bilag or copies:
                 merged = merge_meeting(meeting_id, group, bilag, copies)
             for role in merged.sources:
@@ -482,6 +535,11 @@ class Archive:
             return [(m, _sorted_sources(docs.get(m.id, []))) for m in meetings]
 
 
+# The meeting documents holding one copy key, at most :lim of them (an index look-up of bounded size); written as
+# text, as a statement of a hundred such parts costs SQLAlchemy more to compile than the database to run.
+_KEY_HOLDERS = ("SELECT * FROM (SELECT c.key, c.document_id FROM copy_keys c JOIN documents d ON d.id = c.document_id"
+                " WHERE c.key = :k{n} AND c.document_id != :own AND d.group_key IS NOT NULL"
+                " AND d.status = 'ingested' LIMIT :lim) AS q{n}")
 SAME_ITEM = 0.8  # title agreement for an item PDF filed under another body to join a meeting of its date
 
 
@@ -504,15 +562,20 @@ def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meet
 
     Half of the title's words (less the meeting body's own name) must be in the file name or the document's
     first lines, one of them a long word; an attachment does not postdate its meeting and is at most two years
-    older."""
+    older. A title of three or more words all found in the document's own first lines names it outright: the
+    first date such a document gives may be any it mentions (an invitation's reply-by date, an event), so it
+    does not veto that match (regression: the invitation named in Ballerup's item 1 stood alone)."""
     wanted = _tokens(title) - _tokens(body or "")
     if not wanted:
         return 0.0
-    found = wanted & (_tokens(Path(filename).stem) | _tokens(head))
+    in_head = wanted & _tokens(head)
+    found = wanted & (_tokens(Path(filename).stem) | in_head)
     if len(found) / len(wanted) < 0.5 or not any(len(w) >= 6 for w in found):
         return 0.0
+    named_outright = len(wanted) >= 3 and in_head == wanted
     if doc_date and meeting_date:
-        if doc_date > meeting_date or int(meeting_date[:4]) - int(doc_date[:4]) > 2:
+        too_old = int(meeting_date[:4]) - int(doc_date[:4]) > 2
+        if too_old or (doc_date > meeting_date and not named_outright):
             return 0.0
     return len(found) / len(wanted)
 
@@ -540,6 +603,22 @@ def _best_link(merged: MergedMeeting, row: DocumentRow) -> str | None:
             if score and (best is None or score > best[0]):
                 best = (score, item.item.number)
     return best[1] if best else None
+
+
+def _bilag_copies(bilag: list[tuple[SourceDoc, str | None]]) -> tuple[list[tuple[SourceDoc, str | None]],
+                                                                     list[SourceDoc]]:
+    """(bilag, copies): of two attachments whose word pairs one holds the other's (a partial scan, a re-export of
+    the same attachment), the larger is the bilag and the other its copy, not a second bilag; larger first, the
+    hash breaking ties, so the outcome does not depend on arrival order."""
+    pairs = {doc.sha256: shingles(doc.text) for doc, _ in bilag}
+    kept: list[tuple[SourceDoc, str | None]] = []
+    copies: list[SourceDoc] = []
+    for doc, number in sorted(bilag, key=lambda b: (-len(pairs[b[0].sha256]), b[0].sha256)):
+        if any(is_copy_within(pairs[doc.sha256], pairs[k.sha256]) for k, _ in kept):
+            copies.append(doc)
+        else:
+            kept.append((doc, number))
+    return kept, copies
 
 
 def _anchor(row: DocumentRow) -> tuple[str, object]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -51,6 +51,15 @@ class PageRow(Base):
     # OCR'd pages only: [[text, x0, y0, x1, y1], ...], fractions of the page, origin top-left (a viewer's highlights)
     words: Mapped[list | None] = mapped_column(JSON, nullable=True)
     document: Mapped[DocumentRow] = relationship(back_populates="page_rows")
+
+
+class CopyKeyRow(Base):
+    """A sampled word-pair hash of a document (pipeline.identity.copy_keys): looked up by key, it names the few
+    documents a stand-alone document may be a copy of, so none has to be read that shares nothing with it."""
+
+    __tablename__ = "copy_keys"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
 
 
 class MeetingRow(Base):

@@ -14,7 +14,7 @@ from web.highlight import (
     text_layer_boxes,
 )
 from web.i18n import format_date, pick_language
-from web.queries import decision_body, decision_date, parse_words
+from web.queries import decided, parse_words
 
 
 def test_snippet_marks_become_mark_elements_after_escaping() -> None:
@@ -73,12 +73,15 @@ def test_language_choice() -> None:
     assert pick_language(None, [("fr", 1.0)]) == "da"
 
 
-def test_decision_heading_parts() -> None:
+def test_decision_dates_are_the_merges_not_a_second_parse() -> None:
+    """What the merge stored wins over the heading; a section stored before the merge existed gets the merge's
+    own rule (parsers.decisions), never a second parser of the web's."""
     heading = "Beslutning i Udvalget for plan, udvikling og kultur (PUK) den 10-04-2013"
-    assert decision_date(heading) == "2013-04-10"
-    assert decision_body(heading) == "Udvalget for plan, udvikling og kultur (PUK)"
-    assert decision_date("Beslutning") is None and decision_body("Beslutning") is None
-    assert decision_date("Beslutning den 31.12.2012") == "2012-12-31"
+    assert decided(heading, "2013-04-24", "Byrådet", "2013-06-20", "PUK") == ("2013-04-24", "Byrådet")
+    assert decided(heading, None, None, "2013-06-20", "PUK") == (
+        "2013-04-10", "Udvalget for plan, udvikling og kultur (PUK)")
+    assert decided("Beslutning", None, None, "2013-06-20", "PUK") == ("2013-06-20", "PUK")
+    assert decided("Beslutning den 31.12.2012", None, None, None, None) == ("2012-12-31", None)
 
 
 def test_marked_paragraphs_escape_and_mark() -> None:

@@ -2,8 +2,9 @@
 
 The web never touches SQLAlchemy rows outside this module, so when the storage model changes (one
 meeting with several sources, item ids, dated decisions) only this file has to follow. Fields the
-current storage does not have yet are filled from what it has (one source per meeting, decisions from
-the Beslutning sections and their headings), else None or empty.
+current storage does not have yet are filled from what it has, else None or empty. A decision's date and body
+are what the merge stored (`sections.decided_on/decided_by`); a section stored before the merge kept them (a
+0.1.0 database after migration 0003) gets them from the same rule, `parsers.decisions.decision_of`.
 """
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from pathlib import Path
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
+from parsers.decisions import decision_of
 from storage.archive import Archive
 from storage.models import DocumentRow, ItemRow, MeetingRow, PageRow, SectionRow
 
 _KIND_ORDER = {"dagsorden": 0, "referat": 1, "bilag": 2, "andet": 3}
-_HEADING_DATE = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
-_HEADING_BODY = re.compile(r"^Beslutning(?:er)?\s+i\s+(.+?)(?:\s+den\b|\s+\d|$)", re.IGNORECASE)
 
 WordBox = tuple[str, float, float, float, float]
 
@@ -124,18 +124,13 @@ class CaseEntry:
     decisions: tuple[DecisionView, ...]
 
 
-def decision_date(heading: str | None) -> str | None:
-    """`Beslutning i Udvalget ... den 10-04-2013` -> 2013-04-10."""
-    match = _HEADING_DATE.search(heading or "")
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
-
-
-def decision_body(heading: str | None) -> str | None:
-    match = _HEADING_BODY.match((heading or "").strip())
-    return match.group(1).strip() if match else None
+def decided(heading: str | None, on: str | None, by: str | None, meeting_date: str | None,
+            meeting_body: str | None) -> tuple[str | None, str | None]:
+    """A Beslutning's (date, body): as stored by the merge, else by the merge's own rule."""
+    if on or by:
+        return on or meeting_date, by or meeting_body
+    decision = decision_of(heading, meeting_date, meeting_body)
+    return decision.decided_on, decision.decided_by
 
 
 class Queries:
@@ -229,8 +224,8 @@ def _section_view(section, sha: str | None, meeting: MeetingRow) -> SectionView:
     """Decision date and body as the merge stored them (from the heading, else the meeting's)."""
     decided_on = decided_by = None
     if section.name == "Beslutning":
-        decided_on = section.decided_on or decision_date(section.heading) or meeting.date
-        decided_by = section.decided_by or decision_body(section.heading) or meeting.body
+        decided_on, decided_by = decided(section.heading, section.decided_on, section.decided_by, meeting.date,
+                                         meeting.body)
     return SectionView(name=section.name, heading=section.heading, text=section.text, page_start=section.page_start,
                        page_end=section.page_end, source=section.source or sha, decided_on=decided_on,
                        decided_by=decided_by)
@@ -299,11 +294,9 @@ def hit_contexts(archive: Archive, keys: list[tuple[str, str | None]]) -> dict[t
                     .order_by(SectionRow.item_id, SectionRow.position)):
                 if text:
                     meeting = meetings[next(i.meeting_id for i in items if i.id == item_id)]
+                    on, by = decided(heading, on, by, meeting.date, meeting.body)
                     decisions[item_id] = DecisionView(  # the last decision of the item wins
-                        decided_on=on or decision_date(heading) or meeting.date,
-                        decided_by=by or decision_body(heading) or meeting.body, text=text,
-                        source=source or meeting.sha256,
-                        page=page)
+                        decided_on=on, decided_by=by, text=text, source=source or meeting.sha256, page=page)
     by_pair = {(i.meeting_id, i.number): i for i in items}
     out: dict[tuple[str, str | None], HitContext] = {}
     for meeting_id, number in keys:
