@@ -175,7 +175,7 @@ class WordJudge:
         if best.cost <= self.settings.name_max_cost:
             return True
         if not best.direct and len(lower) >= self.settings.name_compound_length:
-            return True  # a capitalised word this long that reads as parts ('Social- og Pleje...') is no name
+            return True  # a word this long that reads as Danish parts is a compound ('Social- og Sundheds...'), no name
         if self.lexicon.is_name(best.word) and len(lower) > 4:
             return True  # 'Hillerad' -> 'Hillerød'; but 'Zero' is not 'Ærø'
         return best.start_edit and best.word[0] in "øl" and lower[0] in "j@0&i"
