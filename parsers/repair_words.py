@@ -31,6 +31,7 @@ class RepairSettings:
     long_min_score: float = 0.0  # longer non-words: into any word whose score survives the OCR cost ...
     compound_min_score: float = -2.5  # ... or any compound (scored Lexicon.COMPOUND_SHIFT lower) that does
     name_max_cost: float = 0.5  # capitalised inside a sentence: only cheap rewrites, unless into a known name
+    name_compound_length: int = 14  # ... or a reading as parts of a word this long
     compound_margin: float = 0.7  # an unlisted word read as parts yields to another such reading only by this
     compound_doubt: float = 2.0  # a word only read as a compound ('ind|gas') yields more easily to a listed word
     compound_candidates: int = 300  # rewrites of a word tried as compounds (cheapest first)
@@ -173,6 +174,8 @@ class WordJudge:
         'Igbende' for 'løbende')."""
         if best.cost <= self.settings.name_max_cost:
             return True
+        if not best.direct and len(lower) >= self.settings.name_compound_length:
+            return True  # a word this long that reads as Danish parts is a compound ('Social- og Sundheds...'), no name
         if self.lexicon.is_name(best.word) and len(lower) > 4:
             return True  # 'Hillerad' -> 'Hillerød'; but 'Zero' is not 'Ærø'
         return best.start_edit and best.word[0] in "øl" and lower[0] in "j@0&i"

@@ -228,6 +228,30 @@ def test_item_numbers_untouched_without_x_y_numbering() -> None:
     assert fix_item_numbers(text) == (text, 0)
 
 
+def test_long_compounds_are_repaired_as_parts(repairer: Repairer) -> None:
+    """Compounds no list holds, read as two or three lexicon words ('spørge|skema|undersøgelsen')."""
+    text = ("Resultatet af spargeskemaundersggelsen for samfundssikkerhedsomradet om "
+            "erhvervsfyrtarnsprojekterne paregnes forelagt i naeste halvar.")
+    assert repairer.repair(text, damaged=True).text == (
+        "Resultatet af spørgeskemaundersøgelsen for samfundssikkerhedsområdet om "
+        "erhvervsfyrtårnsprojekterne påregnes forelagt i næste halvår.")
+
+
+def test_a_listed_word_beats_damage_that_reads_as_parts(repairer: Repairer) -> None:
+    """'indgas' reads as 'ind|gas', 'effektmal' as 'effekt|mal'; the listed 'indgås' and the likelier parts
+    'effekt|mål' win in damaged text, while a reading as parts with no likelier rewrite stays."""
+    text = "Aftalen indgas i foraret med effektmal, men nedskalering og opgaveforflytningen drgftes."
+    assert repairer.repair(text, damaged=True).text == (
+        "Aftalen indgås i foråret med effektmål, men nedskalering og opgaveforflytningen drøftes.")
+    assert repairer.repair("Aftalen indgas i dag.", damaged=False).text == "Aftalen indgas i dag."
+
+
+def test_oe_read_as_two_glyphs(repairer: Repairer) -> None:
+    """Tesseract's English model sometimes reads ø as 'e@' or 'g@'."""
+    text = "Me@derne med dre@ftelse i Kg@benhavn."
+    assert repairer.repair(text, damaged=True).text == "Møderne med drøftelse i København."
+
+
 # --- lexicon ------------------------------------------------------------------------------------
 
 def test_lexicon_cache_gives_the_same_lexicon(tmp_path: Path) -> None:
@@ -244,6 +268,9 @@ def test_lexicon_knows_inflections_compounds_and_municipalities(repairer: Repair
     assert lex.direct_score("tiltrådte") is not None  # hunspell inflection (wdanish lacks it)
     assert lex.compound_score("sundhedsråd") is not None
     assert (lex.compound_score("sundhedsråd") or 0) > (lex.compound_score("sundhedsrad") or 0)
+    # a reading as parts that no word list holds is rarer than a listed word wordfreq does not know
+    assert (lex.compound_score("indgas") or 0) < (lex.direct_score("indgås") or 0)
+    assert lex.compound_score("webinarrække") is not None  # a head hunspell does not flag as one
     assert lex.direct_score("egedal", capitalised=True) is not None
     assert lex.direct_score("egedal", capitalised=False) is None
     assert lex.direct_score("pa") is None  # 'Pa' is a name in hunspell, 'pa' is no word
