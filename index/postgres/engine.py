@@ -29,10 +29,7 @@ from index.versioning import SCHEMA_VERSION, IndexVersionError
 ENGINE = "postgres"
 TABLE = "search_sections"
 META = f"{TABLE}_meta"
-WORK_MEM = "64MB"
-# Rows keep only their short columns in the table itself: text, raw text and the tsvector move to TOAST
-# (toast_tuple_target), so the pass over a query's matching rows for ranking and facets reads few pages; lz4
-# makes the tsvector quick to decompress for ts_rank.
+WORK_MEM = "64MB"  # a query's matched rows (the MATERIALIZED CTE) stay in memory instead of a temp file
 
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -44,7 +41,7 @@ DDL = (
         decided_on varchar(10), decided_by varchar(300), source varchar(64), also_in text[] NOT NULL DEFAULT '{{}}',
         year varchar(4), date_num integer, case_norm varchar(100), body_words text[] NOT NULL DEFAULT '{{}}',
         municipality_words text[] NOT NULL DEFAULT '{{}}', decided_num integer,
-        item_key text NOT NULL, tsv tsvector COMPRESSION lz4 NOT NULL) WITH (toast_tuple_target = 128)""",
+        item_key text NOT NULL, tsv tsvector NOT NULL)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_meeting ON {TABLE} (meeting_id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_num)",
