@@ -85,6 +85,13 @@ def test_index_pending_is_redone_by_the_next_writer(tmp_path: Path, fixtures_dir
     assert json.loads(run(home, "search", "kommune", "--json").stdout)["total"] == before > 0
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _children_named(parent: int, name: str) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -108,9 +115,13 @@ def test_sigterm_during_ocr_leaves_no_child_no_folder_no_failure(tmp_path: Path,
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), "ingest",
                              str(fixtures_dir / "pdf" / "003-scan-p1-4.pdf")], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 400  # the lexicon loads first
-    while not _children_named(proc.pid, "tesseract") and time.monotonic() < deadline:
+    def reading() -> list[int]:  # a Tesseract reading pages, not the short `--list-langs` or `--version` calls
+        return [pid for pid in _children_named(proc.pid, "tesseract")
+                if b"moedearkiv-ocr-" in _cmdline(pid)]
+
+    while not reading() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _children_named(proc.pid, "tesseract"), "no OCR started"
+    assert reading(), "no OCR started"
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == ExitCode.INTERRUPTED, stderr
