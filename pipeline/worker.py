@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,9 +129,14 @@ def ingest_job(path: Path, sha256: str, services: Services, retried: bool = Fals
                 reindex_meeting(services, meeting_id)
         return FileResult(path=str(path), status="skipped", meeting_id=meeting_id)
     try:
+        started = time.monotonic()
         document = process_pdf(path, services.ocr, services.repairer, services.settings, sha256=sha256)
+        processed = time.monotonic()
         with store_lock(archive.engine):
+            locked = time.monotonic()
             change = store_once(document, services, store)
+        log.info("%s: processed in %.2f s, waited %.2f s for the store lock, stored in %.2f s", path,
+                 processed - started, locked - processed, time.monotonic() - locked)
     except AlreadyStored as done:
         return FileResult(path=str(path), status="skipped", meeting_id=done.meeting_id)
     except InputFileError as err:
