@@ -365,10 +365,11 @@ class Archive:
         (no other is read) whose best match (`_copy_of`, the rule a document arriving later meets) is this group,
         so the meeting a piece joins does not depend on which meeting was rebuilt last."""
         mine, theirs = aliased(CopyKeyRow), aliased(CopyKeyRow)
-        sharing = session.scalars(
-            select(theirs.document_id).distinct().select_from(mine).join(theirs, theirs.key == mine.key)
+        sharing = session.scalars(  # one shared key can never be enough (enough_shared): those are not read
+            select(theirs.document_id).select_from(mine).join(theirs, theirs.key == mine.key)
             .join(DocumentRow, DocumentRow.id == theirs.document_id)
-            .where(mine.document_id.in_(group_ids), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested"))
+            .where(mine.document_id.in_(group_ids), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested")
+            .group_by(theirs.document_id).having(func.count(func.distinct(theirs.key)) >= 2))
         return {doc_id for doc_id in sorted(sharing) if self._copy_of(session, session.get(DocumentRow, doc_id)) == key}
 
     def _write_standalone(self, session: Session, row: DocumentRow) -> str:
