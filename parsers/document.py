@@ -17,7 +17,7 @@ from parsers.layout import Row, strip_furniture, to_rows
 from parsers.metadata import MeetingFacts, meeting_facts
 from parsers.model import Item, Line, Meeting, Section, TocEntry
 from parsers.numbered import NumberedHeading, numbered_headings
-from parsers.participants import find_participants
+from parsers.participants import find_participants, item_absences, merged_people
 from parsers.sections import section_rows, split_sections
 from parsers.settings import DEFAULT, ParserSettings
 from parsers.templates import GENERIC, Template, choose
@@ -177,7 +177,10 @@ def _parse(raw_rows: list[Row], rows: list[Row], template: Template, scores: dic
     facts = meeting_facts(raw_rows, bool(items), has_decisions, front_rows(raw_rows, rows, front_end), settings)
     meeting = Meeting(
         kind=facts.kind, body=facts.body, date=facts.date, start_time=facts.start_time, location=facts.location,
-        participants=find_participants(rows[:front_end], settings), toc=toc.entries if items else (),
+        participants=merged_people(find_participants(rows[:front_end], settings)
+                            + item_absences([(item.title, rows[span.content_start:span.end])
+                                             for item, span in zip(items, spans, strict=True)])),
+        toc=toc.entries if items else (),
         items=tuple(items), template=template.name,
     )
     return Trace(meeting=meeting, template=template.name, scores=scores, raw_rows=tuple(raw_rows), rows=tuple(rows),
