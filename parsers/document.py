@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from parsers.attachments import attachments
-from parsers.headings import learned_headings, merged, styled_headings
+from parsers.headings import learned_headings, merged, shaped_headings, styled_headings
 from parsers.items import Anchor, Heading, closed_title, find_anchors, group_break, number_items, read_heading
 from parsers.layout import Row, strip_furniture, to_rows
 from parsers.metadata import MeetingFacts, meeting_facts
@@ -156,7 +156,8 @@ def parse_traced(lines: Sequence[Line], filename: str, settings: ParserSettings 
     """Parse one document and keep the trace of why each row became what it is."""
     raw_rows = to_rows(lines, settings)
     template, scores = choose(raw_rows, settings)
-    headings = merged(styled_headings(raw_rows, settings), learned_headings(raw_rows, settings), template.headings)
+    headings = merged(styled_headings(raw_rows, settings), shaped_headings(raw_rows, settings),
+                      learned_headings(raw_rows, settings), template.headings)
     with document_headings(headings):  # a heading on every page top is structure, not a running header
         rows = strip_furniture(raw_rows, template)
         return _parse(raw_rows, rows, template, scores, headings, settings)
