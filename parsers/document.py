@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from parsers.attachments import attachments
-from parsers.headings import learned_headings, merged, styled_headings
+from parsers.headings import learned_headings, merged, shaped_headings, styled_headings
 from parsers.items import Anchor, Heading, closed_title, find_anchors, group_break, number_items, read_heading
 from parsers.layout import Row, strip_furniture, to_rows
 from parsers.metadata import MeetingFacts, meeting_facts
 from parsers.model import Item, Line, Meeting, Section, TocEntry
 from parsers.numbered import NumberedHeading, numbered_headings
-from parsers.participants import find_participants
+from parsers.participants import find_participants, item_absences, merged_people
 from parsers.sections import section_rows, split_sections
 from parsers.settings import DEFAULT, ParserSettings
 from parsers.templates import GENERIC, Template, choose
@@ -156,7 +156,8 @@ def parse_traced(lines: Sequence[Line], filename: str, settings: ParserSettings 
     """Parse one document and keep the trace of why each row became what it is."""
     raw_rows = to_rows(lines, settings)
     template, scores = choose(raw_rows, settings)
-    headings = merged(styled_headings(raw_rows, settings), learned_headings(raw_rows, settings), template.headings)
+    headings = merged(styled_headings(raw_rows, settings), shaped_headings(raw_rows, settings),
+                      learned_headings(raw_rows, settings), template.headings)
     with document_headings(headings):  # a heading on every page top is structure, not a running header
         rows = strip_furniture(raw_rows, template)
         return _parse(raw_rows, rows, template, scores, headings, settings)
@@ -177,7 +178,10 @@ def _parse(raw_rows: list[Row], rows: list[Row], template: Template, scores: dic
     facts = meeting_facts(raw_rows, bool(items), has_decisions, front_rows(raw_rows, rows, front_end), settings)
     meeting = Meeting(
         kind=facts.kind, body=facts.body, date=facts.date, start_time=facts.start_time, location=facts.location,
-        participants=find_participants(rows[:front_end], settings), toc=toc.entries if items else (),
+        participants=merged_people(find_participants(rows[:front_end], settings)
+                            + item_absences([(item.title, rows[span.content_start:span.end])
+                                             for item, span in zip(items, spans, strict=True)])),
+        toc=toc.entries if items else (),
         items=tuple(items), template=template.name,
     )
     return Trace(meeting=meeting, template=template.name, scores=scores, raw_rows=tuple(raw_rows), rows=tuple(rows),

@@ -97,7 +97,8 @@ def styled_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) -> 
             continue
         nxt = rows[k + 1]
         match = _bare(row.text)
-        if (not match or context < 0 or k == context + 1 or _style(row) not in known or nxt.bold is not False
+        under_title = k == context + 1 and not GENERIC.case_match(rows[context].text)  # 'Pkt. 42' / its title
+        if (not match or context < 0 or under_title or _style(row) not in known or nxt.bold is not False
                 or len(row.text) > settings.max_heading_chars or row.text.rstrip().endswith(":")  # 'Tidsplan:' in text
                 or _NUMBERED_ROW.match(nxt.text) or GENERIC.case_match(nxt.text)):  # a title over its number
             continue
@@ -107,6 +108,51 @@ def styled_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) -> 
             continue
         out.setdefault(key, HEADINGS.get(key, label))
     return out
+
+
+def _own_line(rows: Sequence[Row], k: int) -> bool:
+    """OCR text has no type styles: a heading is a short row that starts a paragraph and whose text goes on in
+    the row below, in the same paragraph ('Økonomi' / 'Budgetopfølgningen pr. 31. januar ...')."""
+    row = rows[k]
+    return (row.para_start and k + 1 < len(rows) and not rows[k + 1].para_start and rows[k + 1].page == row.page
+            and not _NUMBERED_ROW.match(rows[k + 1].text))
+
+
+def shaped_headings(rows: Sequence[Row], settings: ParserSettings = DEFAULT) -> dict[str, str]:
+    """casefolded label -> section name, for rows without layout (OCR, text files) shaped like the headings the
+    vocabulary knows in the same document: a bare label alone at a paragraph start over its text. Needs the
+    document to print known headings that way, so a one-line paragraph in an ordinary text is never one."""
+    if any(row.has_layout for row in rows):
+        return {}
+    known = sum(1 for k, row in enumerate(rows) if heading_name(row.text) and _bare(row.text) and _own_line(rows, k))
+    if known < settings.min_repeated_heading:
+        return {}
+    out: dict[str, str] = {}
+    context = -1
+    for k, row in enumerate(rows):
+        if _NUMBERED_ROW.match(row.text) or GENERIC.case_match(row.text):
+            context = k
+            continue
+        match = _bare(row.text)
+        if (not match or context < 0 or k == context + 1 or len(row.text) > settings.max_heading_chars // 2
+                or not _own_line(rows, k) or (k > 0 and heading_name(rows[k - 1].text))):
+            continue
+        label = match.group("label")
+        key = label.casefold()
+        if key in META_LABELS or heading_name(label) or " " in label or not _closes_before_structure(rows, k):
+            continue
+        out.setdefault(key, HEADINGS.get(key, label))
+    return out
+
+
+def _closes_before_structure(rows: Sequence[Row], k: int) -> bool:
+    """The label's one paragraph ends where a known heading, the next item or the document's end follows: it
+    stands among the item's sections, not among the topic lines of a long narrative."""
+    j = k + 1
+    while j < len(rows) and not rows[j].para_start:
+        j += 1
+    return j >= len(rows) or bool(heading_name(rows[j].text) or _NUMBERED_ROW.match(rows[j].text)
+                                  or GENERIC.case_match(rows[j].text))
 
 
 def merged(*tables: Mapping[str, str]) -> dict[str, str]:

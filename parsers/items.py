@@ -24,8 +24,8 @@ LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})?)\.$")  # ' 3.3.', '21.', ' 2
 SUB = re.compile(r"^(?P<g>\d{1,2})\.(?P<i>\d{1,2})\.?\s+(?P<title>\S.*)$")  # '3.2. Title'
 GROUP = re.compile(r"^(?P<g>\d{1,2})\.\s+(?P<title>[A-ZÆØÅ].*)$")  # '3. Regionalpolitiske sager'
 FLAT = re.compile(r"^(?:Punkt\s+)?(?P<n>\d{1,4})[.:]\s+(?P<title>\S.*)$")  # '715. Title', 'Punkt 7: Title'
-CLOSED = re.compile(r"""^(?:\(Lukket(?:\s+punkt)?\)\s*       # (Lukket) Køb af ejendom
-                          |Lukket\s*(?:punkt)?\s*[:–-]\s*)     # Lukket punkt: Title, Lukket - Title
+CLOSED = re.compile(r"""^(?:\(Lukket(?:\s+(?:punkt|sag))?\)\s*     # (Lukket) Køb af ejendom
+                          |Lukket\s*(?:punkt|sag)?\s*[:–-]\s*)  # Lukket punkt: Title, Lukket sag: Title, Lukket - Title
                           (?P<title>.+)$
                       |^(?P<before>.+?)\s*\(Lukket(?:\s+punkt)?\)$  # Title (Lukket)
                       """, re.IGNORECASE | re.VERBOSE)
@@ -258,7 +258,7 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
         paragraphs = paragraphs[-1:]  # only the paragraph right above the case number is the title
     lines = [line for p in paragraphs for line in p]
     title = join_lines(lines)
-    title = re.sub(r"^(?:Punkt\s+)?\d{1,4}(?:\.\d{1,2})?[.:]\s+", "", title)
+    title = re.sub(r"^(?:Punkt\s+)?(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,4}[.:])\s+", "", title)  # '7. ', '1.1 '
     start = min(taken) if taken else anchor
     if lines and not labels and group_title is None and number is None:
         first = next(i for i in title_rows if rows[i].text == paragraphs[0][0])

@@ -21,14 +21,17 @@ MIN_MENTIONS = 5  # a council named this often in a document without cover is it
 _COUNCIL = re.compile(r"\bKKR [A-ZÆØÅ][a-zæøå]+")
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
-# '4. december 2012', and '15-maj-2002' (hyphens for the spaces, as older meeting systems wrote it)
-_WORD_DATE = re.compile(r"\b(\d{1,2})(?:\.\s*|-)(" + "|".join(MONTHS) + r")(?:\s+|-)(\d{4})\b", re.IGNORECASE)
+_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+# a short month between hyphens or spaces, as some older systems print: '15-maj-2002', '3 okt. 2019'
+_SHORT_MONTHS = {name[:3]: number for name, number in MONTHS.items()}
+_SHORT_DATE = re.compile(r"\b(\d{1,2})[-. ]\s?(" + "|".join(_SHORT_MONTHS) + r")[a-zæøå]*\.?[-\s]\s?(\d{4})\b",
+                         re.IGNORECASE)
 _TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _DATE_LABEL = re.compile(r"""^(?:møde)?dato\s*:?\s*(.+)$   # Dato: 29. januar 2020, Mødedato: 22.04.2021, kl. 17:30
                          """, re.IGNORECASE | re.VERBOSE)
 # Tidspunkt: Kl. 19:00, Tid: 13:00 - 15:00, Mødetidspunkt: 9:30-11:00
-_TIME_LABEL = re.compile(r"""^(?:tid|tidspunkt|mødetid|mødetidspunkt|mødestart|kl\.?)\s*:\s*(.+)$
-                         """, re.IGNORECASE | re.VERBOSE)
+_TIME_LABEL = re.compile(r"""^(?:[a-zæøå]*tid(?:spunkt)?(?:\s+for\s+mødet?)?|mødestart|kl\.?)\s*:\s*(.+)$
+                         """, re.IGNORECASE | re.VERBOSE)  # Tid:, Mødetidspunkt:, Starttidspunkt for møde:
 _PLACE_LABEL = re.compile(r"""^(?:sted|mødested|lokale|mødelokale)\s*:?\s+(.+)$   # Sted: Rådhuset, Lokale: 233
                           """, re.IGNORECASE | re.VERBOSE)
 # a label alone on its row, its value in a column beside it: 'Dato:' 'Tid:' 'Sted:' then '6. oktober 2016' ...
@@ -36,6 +39,8 @@ _STACKED_LABEL = re.compile(r"^(?P<label>[A-ZÆØÅ][a-zæøå]{1,15}(?: [a-zæ�
 _STACKED_KEYS = {"dato": "date", "mødedato": "date", "tid": "time", "tidspunkt": "time", "mødetid": "time",
                  "kl": "time", "sted": "place", "mødested": "place", "lokale": "place", "mødelokale": "place",
                  "starttidspunkt": "time", "mødestart": "time", "start": "time"}
+# a title of parts joined by dashes or bars: 'Byrådet - Referat - 29. januar 2020', 'Referat | Økonomiudvalget | …'
+_TITLE_PARTS = re.compile(r"^[^.:;]{2,60}?(?:\s[-–|]\s[^:;]{2,60}?){1,3}$")
 _KIND_WORD = re.compile(r"\b(" + "|".join(KIND_WORDS) + r")\b", re.IGNORECASE)
 _MEETING_DATE_PHRASE = re.compile(r"\bmøde(?:t)? (?:den|d\.) (\d{1,2}\. \w+ \d{4})", re.IGNORECASE)
 _RUNNING_DATE = re.compile(r"\| (\d{1,2}-\d{1,2}-\d{4})$")
@@ -48,10 +53,13 @@ _BODY_PATTERNS = (
     # 'Referat Aarhus Byråd d. 27-08-2025', 'Kommunalbestyrelsen', 'Referat - Regionsrådet 2018-2021'
     re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s*[-–]?\s+(?:for\s+|fra\s+)?)?"
                r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse|Regionsråd)(?:n|et)?)"
-               r"(?:\s+(?:d\.|den)\s+.*|\s+\d{4}\s?-\s?\d{4})?$", re.IGNORECASE),
+               r"(?:\s+(?:d\.|den)\s+.*|\s+\d{4}\s?-\s?\d{4}"
+               r"|\s*[-–]\s*(?:referat|dagsorden|beslutningsprotokol)(?:\s*[-–].*)?)?$",  # 'Byrådet - Referat'
+               re.IGNORECASE),
     # 'Sundheds- og Forebyggelsesudvalget', 'Referat fra Økonomiudvalget', 'Udvalget for plan, udvikling og kultur'
     re.compile(r"^(?:(?:Referat|Dagsorden)\s+(?:for|fra|til)\s+)?"
-               r"((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)$"),
+               r"((?:[\wæøå-]+ og )?[\wÆØÅæøå-]*[uU]dvalg(?:et)?(?: for [\wæøå, ]+?)?(?: \([A-ZÆØÅ]+\))?)"
+               r"(?:\s+(?:[a-zæøå]+dag\s+)?(?:den|d\.)\s+\d.*)?$"),  # 'udvalget torsdag den 20. april 2023'
     re.compile(r"^(?:Referat|Dagsorden) (?:[Ff]or|[Ff]ra|til) (.+?)(?: Side \d+)?$"),
     # the body named in a meeting phrase: 'Referat af møde i Klima- og Planudvalget', 'mødet i Økonomiudvalget',
     # 'Aalborg Byråds møde mandag den 11. december 2023, kl. 16.00 i Medborgerhuset'
@@ -95,11 +103,12 @@ def title_case(text: str) -> str:
 def iso_date(text: str) -> str | None:
     """The first date in a text, as YYYY-MM-DD ('16-06-2026', '04.12.2012', '4. december 2012')."""
     numeric = _NUMERIC_DATE.search(text)
-    worded = _WORD_DATE.search(text)
+    worded = _WORD_DATE.search(text) or _SHORT_DATE.search(text)
     if numeric and (not worded or numeric.start() < worded.start()):
         day, month, year = (int(g) for g in numeric.groups())
     elif worded:
-        day, month, year = int(worded.group(1)), MONTHS[worded.group(2).lower()], int(worded.group(3))
+        name = worded.group(2).lower()
+        day, month, year = int(worded.group(1)), MONTHS.get(name) or _SHORT_MONTHS[name[:3]], int(worded.group(3))
     else:
         return None
     if not (1 <= day <= 31 and 1 <= month <= 12):
@@ -235,13 +244,16 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row],
     for row in rows[:FRONT_ROWS]:  # a date on a row of its own: '24-09-2019', '08-03-2021 16:00'
         if bare_dates and iso_date(row.text) and _date_only(row.text):
             return iso_date(row.text), start_time(row.text) or _labelled_time(rows) or _front_time(rows)
+    for row in rows[:FRONT_ROWS]:  # the cover title names the kind and the date: 'Økonomiudvalget – Referat – 1. ...'
+        if iso_date(row.text) and len(row.text) <= 100 and _KIND_WORD.search(row.text) and _TITLE_PARTS.match(row.text):
+            return iso_date(row.text), _labelled_time(rows) or _front_time(rows)
     for row in all_rows:  # page headers 'KKR Hovedstaden | 11-04-2025', 'Dato: 04.12.2012'
         match = _RUNNING_DATE.search(row.text) or _DATE_LABEL.match(row.text)
         if match and iso_date(match.group(1)):
             return iso_date(match.group(1)), None
     decided = [iso_date(d[1]) for d in (decision_meeting(row.text) for row in all_rows) if d]
-    if decided and decided[-1]:
-        return decided[-1], None  # the latest dated decision is this meeting's (earlier ones are the case history)
+    if decided and decided[-1]:  # the latest dated decision is this meeting's (earlier ones are the case history)
+        return decided[-1], _labelled_time(rows) or _front_time(rows)
     joined = " ".join(row.text for row in rows[:FRONT_ROWS])  # 'dagsordenen for møde den 11. april 2025'
     match = _MEETING_DATE_PHRASE.search(joined)
     if match and iso_date(match.group(1)):
@@ -255,8 +267,9 @@ def find_location(rows: Sequence[Row]) -> str | None:
         return first_sentence(stacked["place"])
     for row in rows[:FRONT_ROWS]:
         label = _PLACE_LABEL.match(row.text)
-        if label:
-            return first_sentence(label.group(1))
+        if label:  # 'Sted: Rådhuset'; without a colon the word names the room: 'Mødelokale Vandværket'
+            named = ":" not in row.text[:label.start(1)] and row.text.casefold().startswith(("lokale", "mødelokale"))
+            return first_sentence(row.text if named else label.group(1))
     for row in rows[:FRONT_ROWS]:  # 'i Mødecenter C, Lokale 32 på Ballerup Rådhus'
         match = re.match(r"^i ([A-ZÆØÅ].{3,100})$", row.text)
         if match:

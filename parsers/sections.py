@@ -80,7 +80,9 @@ def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
     decision = dated_decision(row.text)
     if decision:
         return "Beslutning", decision[0], decision[1]
-    inline = inline_heading(row.text) if row.para_start and not (current and current.name == PROPOSAL) else None
+    # at a paragraph start, or as the item's first row (right under its title or case-number row)
+    starts = row.para_start or current is None
+    inline = inline_heading(row.text) if starts and not (current and current.name == PROPOSAL) else None
     if inline:
         return inline  # 'Beslutning: Godkendt.', 'Referat: Alle skal have indhold.'
 

@@ -85,7 +85,23 @@ def heading_name(text: str) -> str | None:
         return extra[key]
     if key in HEADINGS:
         return HEADINGS[key]
-    return "Påtegning" if _ENDORSEMENT.match(text.strip()) else None
+    if _ENDORSEMENT.match(text.strip()):
+        return "Påtegning"
+    return _misread(key)
+
+
+def _misread(key: str) -> str | None:
+    """A long heading word OCR misread in one letter ('Indstiliing'): the same length, one letter different.
+    Short words are left alone ('Bilag' and 'Bilar' are both words)."""
+    if len(key) < MIN_MISREAD_CHARS or " " in key:
+        return None
+    for known, name in HEADINGS.items():
+        if len(known) == len(key) and sum(a != b for a, b in zip(known, key, strict=True)) == 1:
+            return name
+    return None
+
+
+MIN_MISREAD_CHARS = 9
 
 
 def document_title(text: str) -> str | None:
