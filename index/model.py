@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import TracebackType
+from typing import Self
 
 SNIPPET_MARK_OPEN = "[["
 SNIPPET_MARK_CLOSE = "]]"
@@ -91,3 +93,17 @@ class SearchResult:
 def facet_counts(counts: Mapping[str, int]) -> dict[str, int]:
     """One facet's counts as every engine returns them: empty values dropped, largest first, then by value."""
     return dict(sorted(((k, v) for k, v in counts.items() if k != ""), key=lambda kv: (-kv[1], kv[0])))
+
+
+class ClosesOnExit:
+    """`with open_index(...) as index:` closes the index however the block ends; every engine shares it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -8,14 +8,15 @@ worker only. Procrastinate's schema is applied by `db upgrade` (and on first use
 """
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from pipeline.errors import UsageError
 
@@ -92,28 +93,41 @@ def make_app(db_url: str) -> procrastinate.App:
     return app
 
 
+def _schema_present(conn: Connection) -> bool:
+    return conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
+
+
 def has_schema(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
+        return _schema_present(conn)
+
+
+@contextlib.contextmanager
+def advisory_lock(engine: Engine, key: int) -> Iterator[Connection]:
+    """A session-level PostgreSQL advisory lock on a connection of its own: other holders of `key`, on any
+    machine, wait; the server releases it if the holder dies, however it dies."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        conn.commit()
+        try:
+            yield conn
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            conn.commit()
 
 
 def ensure_schema(engine: Engine, db_url: str) -> bool:
     """Apply procrastinate's schema if the database has none; returns whether it was applied now."""
     if has_schema(engine):
         return False
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
-        try:
-            if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None:
-                return False
-            app = make_app(db_url)
-            with app.open():
-                app.schema_manager.apply_schema()
-            log.info("applied procrastinate's job queue schema")
-            return True
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
-            conn.commit()
+    with advisory_lock(engine, SCHEMA_LOCK) as conn:
+        if _schema_present(conn):
+            return False
+        app = make_app(db_url)
+        with app.open():
+            app.schema_manager.apply_schema()
+        log.info("applied procrastinate's job queue schema")
+        return True
 
 
 def enqueue(paths: Iterable[Path], archive, db_url: str) -> list[Enqueued]:  # noqa: ANN001 - storage Archive

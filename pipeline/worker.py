@@ -28,17 +28,16 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, InputFileError, MoedearkivError
-from pipeline.queue import MAX_ATTEMPTS, QUEUE, ensure_schema, make_app, require_postgres
+from pipeline.queue import MAX_ATTEMPTS, QUEUE, advisory_lock, ensure_schema, make_app, require_postgres
 
 if TYPE_CHECKING:
     import procrastinate
@@ -72,18 +71,9 @@ class _Running:
 _running: _Running | None = None  # the worker process's services, set before the first job
 
 
-@contextlib.contextmanager
-def store_lock(engine: Engine) -> Iterator[None]:
-    """One store at a time across every machine. A session-level advisory lock on its own connection: the
-    server releases it if the worker dies, however it dies."""
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STORE_LOCK})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STORE_LOCK})
-            conn.commit()
+def store_lock(engine: Engine) -> contextlib.AbstractContextManager[Connection]:
+    """One store at a time across every machine."""
+    return advisory_lock(engine, STORE_LOCK)
 
 
 def run_job(context: procrastinate.JobContext, path: str, sha256: str) -> None:

@@ -11,13 +11,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine
 
 from index.documents import SectionDoc
-from index.model import Hit, SearchFilters, SearchResult
+from index.model import ClosesOnExit, Hit, SearchFilters, SearchResult
 from index.postgres import bulk
 from index.postgres.plan import read_facets, search_statement
 from index.postgres.vectors import to_row
@@ -48,7 +47,7 @@ DDL = (
     f"CREATE INDEX IF NOT EXISTS {TABLE}_body_words ON {TABLE} USING gin (body_words)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_decided ON {TABLE} (decided_num)",
 )
-class PostgresIndex:
+class PostgresIndex(ClosesOnExit):
     """Sections in a table of the archive's PostgreSQL database; each call is one transaction."""
 
     def __init__(self, path: Path, engine: Engine, bulk_min_rows: int = bulk.BULK_MIN_ROWS) -> None:
@@ -168,13 +167,6 @@ class PostgresIndex:
 
     def close(self) -> None:
         self._engine.dispose()
-
-    def __enter__(self) -> PostgresIndex:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
 
 def _hit(row: dict, highlight: Highlight, scored: bool) -> Hit:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import tantivy
@@ -17,7 +16,7 @@ from tantivy import Occur, Order
 from tantivy import Query as TQ
 
 from index.documents import SectionDoc
-from index.model import FACET_FIELDS, Hit, SearchFilters, SearchResult, facet_counts
+from index.model import FACET_FIELDS, ClosesOnExit, Hit, SearchFilters, SearchResult, facet_counts
 from index.query import Paging, paging, parse_query
 from index.records import merged_records
 from index.snippet import Highlight, highlight_for, section_snippet
@@ -31,7 +30,7 @@ PER_ITEM_FETCH = 4  # sections fetched per wanted item before fetching more
 SORT_FIELDS: dict[str, tuple[str, Order]] = {"date": ("sort_asc", Order.Asc), "-date": ("sort_desc", Order.Desc)}
 
 
-class TantivyIndex:
+class TantivyIndex(ClosesOnExit):
     """A full-text index of meeting sections in Tantivy. One writer and one commit per `add` call."""
 
     def __init__(self, path: Path, ix: tantivy.Index, writer_mb: int = 256, writer_threads: int = 1) -> None:
@@ -127,13 +126,6 @@ class TantivyIndex:
 
     def close(self) -> None:
         self._searcher = None
-
-    def __enter__(self) -> TantivyIndex:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
     def _writer(self) -> tantivy.IndexWriter:
         return self._ix.writer(heap_size=self._writer_mb * 1_000_000, num_threads=self._writer_threads)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from index.analysis import damaged_words
 from index.documents import SectionDoc
-from index.model import SearchFilters, SearchResult
+from index.model import ClosesOnExit, SearchFilters, SearchResult
 from index.query import paging
 from index.records import merged_records
 from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
@@ -22,7 +21,7 @@ from index.whoosh.search import FacetColumns, run_search
 
 ENGINE = "whoosh"
 
-class SearchIndex:
+class SearchIndex(ClosesOnExit):
     """A full-text index of meeting sections. One writer and one commit per `add` call."""
 
     def __init__(self, path: Path, ix: whoosh_index.Index, writer_mb: int = 256) -> None:
@@ -111,13 +110,6 @@ class SearchIndex:
             self._searcher.close()
             self._searcher = None
         self._columns = None
-
-    def __enter__(self) -> SearchIndex:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
 
     def _get_searcher(self) -> Searcher:
         if self._searcher is None:
