@@ -24,7 +24,8 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 # a short month between hyphens or spaces, as some older systems print: '15-maj-2002', '3 okt. 2019'
 _SHORT_MONTHS = {name[:3]: number for name, number in MONTHS.items()}
-_SHORT_DATE = re.compile(r"\b(\d{1,2})[-. ]\s?(" + "|".join(_SHORT_MONTHS) + r")[a-zæøå]*\.?[-\s]\s?(\d{4})\b",
+_SHORT_DATE = re.compile(r"\b(\d{1,2})[-. ]\s?(" + "|".join(  # the month abbreviated or whole, never a longer word
+    f"{name[:3]}(?:{name[3:]})?" for name in MONTHS) + r")\.?[-\s]\s?(\d{4})\b",
                          re.IGNORECASE)
 _TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _DATE_LABEL = re.compile(r"""^(?:møde)?dato\s*:?\s*(.+)$   # Dato: 29. januar 2020, Mødedato: 22.04.2021, kl. 17:30
