@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -85,8 +86,16 @@ def test_section_and_date_filters_return_only_decisions_from_the_date_on(search)
     assert unfiltered["total"] > result["total"]
 
 
-def _section_texts(exports: Path) -> dict[tuple[str, str | None, str], str]:
+def _section_texts(exports: Path, home: Path) -> dict[tuple[str, str | None, str], str]:
+    """The text behind each (meeting, item, section) hit: the export's sections, and a bilag's pages, which the
+    index files under the item that names it as `Tekst` (the export lists the bilag as a source, not its text)."""
     texts: dict[tuple[str, str | None, str], str] = {}
+    with sqlite3.connect(home / "moedearkiv.sqlite") as db:
+        for meeting_id, number, text in db.execute(
+                "SELECT d.meeting_id, d.item_number, p.text FROM pages p JOIN documents d ON d.id = p.document_id "
+                "WHERE d.role = 'bilag' ORDER BY d.id, p.number"):
+            key = (meeting_id, number, "Tekst")
+            texts[key] = f"{texts.get(key, '')} {text}"
     for path in exports.glob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         for item in data["items"]:
@@ -100,7 +109,7 @@ def _section_texts(exports: Path) -> dict[tuple[str, str | None, str], str]:
 @pytest.mark.parametrize("words", [("specialiserede", "socialområde"), ("sikrede", "institutioner"),
                                    ("Region", "Hovedstaden")])
 def test_adjacent_words_rank_above_the_same_words_scattered(search, archive, words: tuple[str, str]) -> None:  # noqa: ANN001
-    texts = _section_texts(archive[1])
+    texts = _section_texts(archive[1], archive[0])
     adjacent = re.compile(rf"\b{words[0]}\w*\s+{words[1]}\w*", re.IGNORECASE)  # any inflection, as stemmed
     unquoted = search(" ".join(words), "--limit", "100")
     hits = [h for h in unquoted["hits"] if h["item_number"] is not None]
