@@ -41,7 +41,18 @@ def _process_all(paths: list[Path], home: Path, lexicon_cache: Path) -> tuple[di
             outcomes[path.name] = "bad input" if str(path) in str(err) else f"error without its path: {err}"
         else:
             outcomes[path.name] = "document" if document.pages else "document without pages"
-    return outcomes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return outcomes, _peak_rss_kib()
+
+
+def _peak_rss_kib() -> int:
+    """This process's own peak RSS. Not `ru_maxrss`: Linux carries that across exec from the forking parent,
+    so a spawned child would report pytest's peak; VmHWM belongs to the child's own address space."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def test_fuzz_files_are_documents_or_input_errors(fuzz_files: list[Path], tmp_path: Path) -> None:
