@@ -28,6 +28,7 @@ class Settings:
     max_pages: int = 5000  # a file claiming more pages is refused
     max_page_text_chars: int = 500_000  # a page whose text layer is larger is refused
     max_file_seconds: float = 600.0  # wall time for one file's extraction, OCR and parsing
+    split_ocr_pages: int = 4  # a queued document with more pages to OCR is read as one job per page (page_jobs.py)
 
     @property
     def index_dir(self) -> Path:

@@ -210,8 +210,11 @@ def refresh_index(services: Services, change: Change) -> None:
 
 
 def remove(ident: str, services: Services) -> Change:
-    """A meeting or a document out of database and index; the rest of its meeting is rebuilt."""
-    with services.archive.sessions.begin() as session:
+    """A meeting or a document out of database and index; the rest of its meeting is rebuilt (on PostgreSQL under
+    the store lock, so no worker's store of the same meeting interleaves)."""
+    from pipeline.queue import store_lock
+
+    with store_lock(services.archive.engine), services.archive.sessions.begin() as session:
         change = services.archive.remove(session, ident)
         write_index(services, session, change)
         note_ingest(session, services.settings.engine, str(services.index.path))  # the other engines' are stale
@@ -225,9 +228,10 @@ def reindex(services: Services) -> int:
     GIN built after the load). Under the write lock, marked 'index pending' until done, so an interrupted
     rebuild is finished by the next writer."""
     from pipeline.lock import writer_lock
+    from pipeline.queue import store_lock
     from storage import pending as index_pending
 
-    with writer_lock(services.settings.home, services.settings.lock_timeout):
+    with writer_lock(services.settings.home, services.settings.lock_timeout), store_lock(services.archive.engine):
         index_pending.mark(services.settings.home, everything=True)
         count = _rebuild(services)
         for done in index_pending.outstanding(services.settings.home):  # ours, and any a rebuild makes moot

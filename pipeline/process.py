@@ -75,17 +75,25 @@ def extract_pages(path: Path, ocr: PageReader, repairer: Repairer, settings: Set
     """Text layer where it is good, Danish OCR where there is none or a non-Danish OCR wrote it, repair otherwise."""
     pdf = open_pdf(path)
     try:
-        if len(pdf) > settings.max_pages:
-            raise TooLargeError(f"{path}: {len(pdf)} pages, more than the limit of {settings.max_pages}")
-        pages = read_text_layer(pdf)
-        check_text_size(path, pages, settings.max_page_text_chars)
-        damaged = steps.damaged_pages(pages, repairer)
-        to_ocr = steps.pages_to_ocr(pages, damaged, settings.min_text_chars)
-        check_render_size(path, pdf, to_ocr, settings)
+        pages, damaged, to_ocr = plan_ocr(path, pdf, repairer, settings)
         pages = steps.ocr(pdf, pages, to_ocr, ocr)
     finally:
         pdf.close()
     return steps.repair(pages, damaged, repairer)
+
+
+def plan_ocr(path: Path, pdf: pdfium.PdfDocument, repairer: Repairer,
+             settings: Settings) -> tuple[list[Page], frozenset[int], list[int]]:
+    """The text layer, its damaged pages and the pages to OCR (checked against the limits); the queue's page
+    jobs (pipeline/page_jobs.py) split a document by the same plan."""
+    if len(pdf) > settings.max_pages:
+        raise TooLargeError(f"{path}: {len(pdf)} pages, more than the limit of {settings.max_pages}")
+    pages = read_text_layer(pdf)
+    check_text_size(path, pages, settings.max_page_text_chars)
+    damaged = steps.damaged_pages(pages, repairer)
+    to_ocr = steps.pages_to_ocr(pages, damaged, settings.min_text_chars)
+    check_render_size(path, pdf, to_ocr, settings)
+    return pages, damaged, to_ocr
 
 
 def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:

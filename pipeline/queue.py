@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 QUEUE = "moedearkiv-ingest"
 TASK = "moedearkiv.ingest_document"
+PAGE_TASK = "moedearkiv.ocr_page"  # one page of a large scan (pipeline/page_jobs.py)
+ASSEMBLE_TASK = "moedearkiv.assemble_document"  # a split document, once its pages are read
+PAGE_PRIORITY, ASSEMBLE_PRIORITY = 10, 20  # fetched before new documents (higher first): a big scan finishes
+STORE_LOCK = 72604201  # pg_advisory_lock key around every store, remove and reindex on PostgreSQL (7260418: db
+# upgrade, 7260419: the postgres engine creating its table, 72604203: a split document's completion check)
 SCHEMA_LOCK = 72604202  # pg_advisory_lock key: two machines applying procrastinate's schema at once, one waits
 MAX_ATTEMPTS = 3  # a job whose worker died (or whose database call failed) this often is recorded as failed
 
@@ -53,10 +58,7 @@ class Enqueued:
 
 
 @dataclass(frozen=True, slots=True)
-class QueueCounts:
-    """pending: waiting for a worker; running: a worker has it; done: stored or skipped; failed: the file failed
-    (recorded in `failures`) or the job gave up after MAX_ATTEMPTS."""
-
+class JobCounts:
     pending: int
     running: int
     done: int
@@ -64,6 +66,23 @@ class QueueCounts:
 
     def as_json(self) -> dict:
         return {"pending": self.pending, "running": self.running, "done": self.done, "failed": self.failed}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """Documents by state: pending (waiting for a worker), running (a worker has it, or its pages are being
+    read), done (stored or skipped), failed (recorded in `failures`, or given up after MAX_ATTEMPTS); and the
+    page jobs of large scans by the same states."""
+
+    pending: int
+    running: int
+    done: int
+    failed: int
+    pages: JobCounts = JobCounts(0, 0, 0, 0)
+
+    def as_json(self) -> dict:
+        return {"pending": self.pending, "running": self.running, "done": self.done, "failed": self.failed,
+                "pages": self.pages.as_json()}
 
 
 def require_postgres(db_url: str, command: str) -> None:
@@ -90,6 +109,20 @@ def make_app(db_url: str) -> procrastinate.App:
 
         run_job(context, path, sha256)
 
+    @app.task(name=PAGE_TASK, queue=QUEUE, pass_context=True, priority=PAGE_PRIORITY,
+              retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))
+    def ocr_page(context: procrastinate.JobContext, path: str, sha256: str, page: int, total: int) -> None:
+        from pipeline.worker import run_page_job
+
+        run_page_job(context, path, sha256, page, total)
+
+    @app.task(name=ASSEMBLE_TASK, queue=QUEUE, pass_context=True, priority=ASSEMBLE_PRIORITY,
+              retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5))
+    def assemble_document(context: procrastinate.JobContext, path: str, sha256: str) -> None:
+        from pipeline.worker import run_job
+
+        run_job(context, path, sha256, assemble=True)
+
     return app
 
 
@@ -114,6 +147,14 @@ def advisory_lock(engine: Engine, key: int) -> Iterator[Connection]:
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             conn.commit()
+
+
+def store_lock(engine: Engine) -> contextlib.AbstractContextManager[Connection | None]:
+    """One writer of the archive at a time across every machine (workers' stores, `remove`, `reindex`); on
+    SQLite the data folder's file lock is enough (one machine)."""
+    if engine.dialect.name != "postgresql":
+        return contextlib.nullcontext()
+    return advisory_lock(engine, STORE_LOCK)
 
 
 def ensure_schema(engine: Engine, db_url: str) -> bool:
@@ -165,27 +206,48 @@ def enqueue(paths: Iterable[Path], archive, db_url: str) -> list[Enqueued]:  # n
 
 
 def _open_job(engine: Engine, sha256: str) -> int | None:
-    """A job for these bytes that is waiting or running (the queueing lock covers only waiting ones)."""
+    """A job for these bytes (the document's, or one of its pages') that is waiting or running (the queueing
+    lock covers only waiting ones)."""
     with engine.connect() as conn:
-        return conn.execute(text("SELECT id FROM procrastinate_jobs WHERE queueing_lock = :sha "
+        return conn.execute(text("SELECT id FROM procrastinate_jobs WHERE args->>'sha256' = :sha "
                                  "AND status IN ('todo', 'doing') ORDER BY id LIMIT 1"), {"sha": sha256}).scalar()
 
 
+_DOCUMENT_STATES = text("""
+    WITH jobs AS (
+        SELECT j.args->>'sha256' AS sha256,
+               bool_or(j.status = 'doing') AS doing,
+               bool_or(j.status = 'todo' AND j.task_name <> :page_task) AS waiting,
+               bool_or(j.status IN ('todo', 'doing') AND j.task_name = :page_task) AS pages_open
+          FROM procrastinate_jobs j
+         WHERE j.queue_name = :queue
+         GROUP BY 1)
+    SELECT CASE WHEN j.doing OR j.pages_open THEN 'running'
+                WHEN j.waiting THEN 'pending'
+                WHEN d.status = 'ingested' THEN 'done'
+                ELSE 'failed' END AS state,
+           count(*)
+      FROM jobs j
+      LEFT JOIN documents d ON d.sha256 = j.sha256
+     GROUP BY 1""")
+_PAGE_STATES = text("""
+    SELECT CASE status WHEN 'todo' THEN 'pending' WHEN 'doing' THEN 'running' WHEN 'succeeded' THEN 'done'
+                ELSE 'failed' END AS state,
+           count(*)
+      FROM procrastinate_jobs
+     WHERE queue_name = :queue AND task_name = :page_task
+     GROUP BY 1""")
+_STATES = ("pending", "running", "done", "failed")
+
+
 def counts(engine: Engine) -> QueueCounts:
-    """Jobs by state; a finished job whose document is recorded as failed counts as failed."""
+    """Documents by state (a document is running while its page jobs are; failed if its file failed, or it was
+    never stored), and page jobs by state."""
     if not has_schema(engine):
         return QueueCounts(0, 0, 0, 0)
-    query = text("""
-        SELECT CASE WHEN j.status = 'todo' THEN 'pending'
-                    WHEN j.status = 'doing' THEN 'running'
-                    WHEN j.status = 'succeeded' AND d.status = 'failed' THEN 'failed'
-                    WHEN j.status = 'succeeded' THEN 'done'
-                    ELSE 'failed' END AS state,
-               count(*)
-          FROM procrastinate_jobs j
-          LEFT JOIN documents d ON d.sha256 = j.args->>'sha256'
-         WHERE j.queue_name = :queue
-         GROUP BY 1""")
+    params = {"queue": QUEUE, "page_task": PAGE_TASK}
     with engine.connect() as conn:
-        found = dict(conn.execute(query, {"queue": QUEUE}).all())
-    return QueueCounts(**{state: int(found.get(state, 0)) for state in ("pending", "running", "done", "failed")})
+        documents = dict(conn.execute(_DOCUMENT_STATES, params).all())
+        pages = dict(conn.execute(_PAGE_STATES, params).all())
+    return QueueCounts(*(int(documents.get(state, 0)) for state in _STATES),
+                       pages=JobCounts(*(int(pages.get(state, 0)) for state in _STATES)))

@@ -33,23 +33,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Connection, Engine
-
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, InputFileError, MoedearkivError
-from pipeline.queue import MAX_ATTEMPTS, QUEUE, advisory_lock, ensure_schema, make_app, require_postgres
+from pipeline.queue import MAX_ATTEMPTS, QUEUE, ensure_schema, make_app, require_postgres, store_lock
 
 if TYPE_CHECKING:
     import procrastinate
     import procrastinate.worker
 
     from pipeline.ingest import FileResult, Services
+    from pipeline.process import PageReader
 
 log = logging.getLogger(__name__)
-
-STORE_LOCK = 72604201  # pg_advisory_lock key around every store of a queued document (7260418: db upgrade,
-# 7260419: the postgres engine creating its table, 72604202: the queue schema)
-
 
 @dataclass(frozen=True, slots=True)
 class WorkerOptions:
@@ -71,32 +66,82 @@ class _Running:
 _running: _Running | None = None  # the worker process's services, set before the first job
 
 
-def store_lock(engine: Engine) -> contextlib.AbstractContextManager[Connection]:
-    """One store at a time across every machine."""
-    return advisory_lock(engine, STORE_LOCK)
-
-
-def run_job(context: procrastinate.JobContext, path: str, sha256: str) -> None:
-    """The queue task's body (in procrastinate's worker thread)."""
+def run_job(context: procrastinate.JobContext, path: str, sha256: str, assemble: bool = False) -> None:
+    """The document task's body (in procrastinate's worker thread); `assemble`: a split document's pages are
+    all read, it is put together from them."""
     if _running is None:
         raise RuntimeError("run_job outside a moedearkiv worker")
     services = _running.services
     retried = bool(context.job.attempts)
     try:
-        result = ingest_job(Path(path), sha256, services, retried=retried)
+        if assemble:
+            from pipeline.page_jobs import StoredPages, stored_pages
+
+            reader = StoredPages(stored_pages(services.archive.engine, sha256), services.ocr)
+            result = ingest_job(Path(path), sha256, services, retried=retried, reader=reader)
+        else:
+            result = ingest_job(Path(path), sha256, services, retried=retried, app=context.app)
     except Exception as err:
         if context.job.attempts + 1 >= MAX_ATTEMPTS:  # the last try: record it like any failed ingest
             services.archive.record_failure(Path(path), sha256, f"{path}: {_giving_up(err)}")
         raise
-    _running.on_result(result)
+    if result is not None:
+        _running.on_result(result)
+
+
+def run_page_job(context: procrastinate.JobContext, path: str, sha256: str, page: int, total: int) -> None:
+    """The page task's body: one page of a split document read and stored, then the document assembled if it
+    was the last."""
+    if _running is None:
+        raise RuntimeError("run_page_job outside a moedearkiv worker")
+    services = _running.services
+    try:
+        page_job(Path(path), sha256, page, total, services, context.app)
+    except Exception as err:
+        if context.job.attempts + 1 >= MAX_ATTEMPTS:
+            services.archive.record_failure(Path(path), sha256, f"{path}: page {page}: {_giving_up(err)}")
+        raise
+
+
+def page_job(path: Path, sha256: str, page: int, total: int, services: Services, app: procrastinate.App) -> None:
+    """OCR one page unless it is stored (a retry after a worker died mid-page stores it once); a file error
+    fails the document, as it would fail an in-process ingest."""
+    from pipeline.page_jobs import assemble_when_complete, read_page, store_page, stored_numbers
+
+    archive = services.archive
+    if not path.is_file():
+        archive.record_failure(path, sha256, _not_here(path))
+        return
+    if archive.status_of(sha256) == "ingested":
+        return
+    if page not in stored_numbers(archive.engine, sha256):
+        started = time.monotonic()
+        try:
+            result = read_page(path, page, services)
+        except InputFileError as err:
+            archive.record_failure(path, sha256, f"{path}: page {page}: {err}")
+            return
+        stored = store_page(archive.engine, sha256, page, result)
+        log.info("%s: page %d read in %.2f s%s", path, page, time.monotonic() - started,
+                 "" if stored else " (stored already by another worker)")
+    if assemble_when_complete(app, path, sha256, total, archive.engine):
+        log.info("%s: all %d pages read, assemble job queued", path, total)
+
+
+def _not_here(path: Path) -> str:
+    return (f"{path}: no such file on worker {socket.gethostname()}: every worker must see the files at the path "
+            "they were queued with (a shared folder mounted at the same place)")
 
 
 def _giving_up(err: BaseException) -> str:
     return f"gave up after {MAX_ATTEMPTS} attempts ({type(err).__name__}: {err}); queue it again once fixed"
 
 
-def ingest_job(path: Path, sha256: str, services: Services, retried: bool = False) -> FileResult:
-    """One queued file, as `ingest_file` does it, but stored under the cross-machine store lock."""
+def ingest_job(path: Path, sha256: str, services: Services, retried: bool = False,
+               app: procrastinate.App | None = None, reader: PageReader | None = None) -> FileResult | None:
+    """One queued file, as `ingest_file` does it, but stored under the cross-machine store lock. With `app`, a
+    file with more than `split_ocr_pages` pages to OCR is split into page jobs instead (returns None); `reader`
+    replaces Tesseract (the stored pages of a split file)."""
     from pipeline.ingest import FileResult, store
     from pipeline.pdf import sha256_of
     from pipeline.process import process_pdf
@@ -104,8 +149,7 @@ def ingest_job(path: Path, sha256: str, services: Services, retried: bool = Fals
 
     archive = services.archive
     if not path.is_file():
-        message = (f"{path}: no such file on worker {socket.gethostname()}: every worker must see the files at "
-                   "the path they were queued with (a shared folder mounted at the same place)")
+        message = _not_here(path)
         archive.record_failure(path, sha256, message)
         return FileResult(path=str(path), status="failed", error=message)
     current = sha256_of(path)
@@ -119,8 +163,10 @@ def ingest_job(path: Path, sha256: str, services: Services, retried: bool = Fals
                 reindex_meeting(services, meeting_id)
         return FileResult(path=str(path), status="skipped", meeting_id=meeting_id)
     try:
+        if app is not None and _split(app, path, sha256, services):
+            return None
         started = time.monotonic()
-        document = process_pdf(path, services.ocr, services.repairer, services.settings, sha256=sha256)
+        document = process_pdf(path, reader or services.ocr, services.repairer, services.settings, sha256=sha256)
         processed = time.monotonic()
         with store_lock(archive.engine):
             locked = time.monotonic()
@@ -145,6 +191,19 @@ def ingest_job(path: Path, sha256: str, services: Services, retried: bool = Fals
         return FileResult(path=str(path), status="failed", error=message)
     return FileResult(path=str(path), status="ingested", meeting_id=change.meeting_id, role=change.role,
                       joined=change.joined, replaced=change.replaced is not None)
+
+
+def _split(app: procrastinate.App, path: Path, sha256: str, services: Services) -> bool:
+    """Page jobs for a file with many pages to OCR (pipeline/page_jobs.py); False if it is one job's work."""
+    from pipeline.page_jobs import assemble_when_complete, defer_pages, ocr_plan
+
+    numbers = ocr_plan(path, services)
+    if numbers is None:
+        return False
+    deferred = defer_pages(app, path, sha256, numbers, services.archive.engine)
+    log.info("%s: %d pages to OCR, %d page jobs queued", path, len(numbers), deferred)
+    assemble_when_complete(app, path, sha256, len(numbers), services.archive.engine)  # all read already
+    return True
 
 
 def check_settings(settings: Settings) -> None:

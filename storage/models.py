@@ -132,6 +132,19 @@ class ParticipantRow(Base):
     role: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
+class OcrPageRow(Base):
+    """One page of a large scan, read by a queue page job (pipeline/page_jobs.py): by sha256 and page number, so a
+    retried job never stores a page twice; the document job that assembles the file reads them instead of OCR."""
+
+    __tablename__ = "ocr_pages"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lines: Mapped[list] = mapped_column(JSON)  # the fields of parsers.model.Line, in order, per line
+    words: Mapped[list] = mapped_column(JSON)  # [text, x0, y0, x1, y1] per word
+    worker: Mapped[str] = mapped_column(String(200), default="")  # host:pid that read it
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class IndexStateRow(Base):
     """Which engines' indexes hold the database's current content (one row per engine that was built)."""
 
