@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from pipeline.page_jobs import StoredPages, decode, encode
+from pipeline.queue import advisory_lock
 from tests.conftest import FIXTURES, ROOT
 
 SCAN = FIXTURES / "real" / "dk_ballerup_bygningsliste_SCANNED_p1-2.pdf"  # first: a worker takes it at once
@@ -27,6 +29,8 @@ BORN_DIGITAL = [FIXTURES / "pdf" / "000.pdf",
 BAD = FIXTURES / "bad" / "truncated.pdf"
 FILES = [SCAN, *BORN_DIGITAL, BAD]
 QUERIES = ["kommune", "bygning* OR takstreduktion"]
+NO_PAGES = {"pending": 0, "running": 0, "done": 0, "failed": 0}  # the 2-page scan is below the split threshold
+STORE_LOCK = 72604201  # pipeline.queue.STORE_LOCK, as pg_locks shows a one-key advisory lock: objid, classid 0
 ENV = {**os.environ, "MOEDEARKIV_WORKERS": "1", "OMP_THREAD_LIMIT": "1"}
 
 
@@ -141,7 +145,7 @@ def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, 
                 worker.wait()
     logs = {p.name: p.read_text() for p in tmp_path.glob("*.log")}
     counts = json.loads(cli(homes[2], pg_url, "queue", "--json").stdout)
-    assert counts == {"pending": 0, "running": 0, "done": len(FILES) - 1, "failed": 1}, logs
+    assert counts == {"pending": 0, "running": 0, "done": len(FILES) - 1, "failed": 1, "pages": NO_PAGES}, logs
     assert all(w.returncode == 0 for w in workers), logs  # SIGTERM stops a worker cleanly once its job is done
     left = [pid for pid, (_, cmd) in processes().items() if any(str(home) in cmd for home in homes)]
     assert not left, f"worker processes left behind: {left}"
@@ -160,6 +164,151 @@ def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, 
     assert summary(homes[2], pg_url) == summary(sqlite_home, None)
     requeued = cli(homes[0], pg_url, "ingest", "--queue", "--json", *map(str, [SCAN, *BORN_DIGITAL]))
     assert {json.loads(line)["status"] for line in requeued.stdout.splitlines()} == {"skipped"}
+
+
+def stop(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def exported(home: Path, db: str | None, out: Path) -> dict[str, dict]:
+    proc = cli(home, db, "export", "--all", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.json"))}
+
+
+def big_scan(tmp_path: Path, pages: int = 6) -> Path:
+    """A scan of more pages than the split threshold (4), cut from the 36-page 200-dpi fixture scan."""
+    out = tmp_path / "big-scan.pdf"
+    subprocess.run(["qpdf", "--empty", "--pages", str(FIXTURES / "pdf" / "002-scan.pdf"), f"1-{pages}", "--",
+                    str(out)], check=True, timeout=120)
+    return out
+
+
+@pytest.mark.slow
+def test_a_big_scan_is_read_as_page_jobs_by_two_workers_one_killed_mid_page(pg_url: str, tmp_path: Path) -> None:
+    scan = big_scan(tmp_path)
+    sqlite_home = tmp_path / "sqlite"
+    local = cli(sqlite_home, None, "ingest", str(scan))
+    assert local.returncode == 0, local.stderr
+    homes = [tmp_path / name for name in ("machine-a", "machine-b", "machine-c")]
+    for home in homes:
+        shutil.copytree(sqlite_home / "cache", home / "cache")
+    assert cli(homes[0], pg_url, "db", "upgrade").returncode == 0
+    queued = cli(homes[0], pg_url, "ingest", "--queue", "--json", str(scan))
+    assert json.loads(queued.stdout)["status"] == "queued", queued.stderr
+    sha256 = json.loads(queued.stdout)["sha256"]
+
+    engine = create_engine(pg_url)
+
+    def page_jobs(status: str) -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'moedearkiv.ocr_page' "
+                                     "AND status = :status"), {"status": status}).scalar()
+
+    workers = [start_worker(home, pg_url, tmp_path / f"{home.name}.log") for home in homes[:2]]
+    try:
+        def reading_a_page() -> subprocess.Popen | None:  # a worker with a Tesseract child, while page jobs run
+            table = processes()
+            busy = next((w for w in workers if any(parent == w.pid and "tesseract" in cmd
+                                                   for parent, cmd in table.values())), None)
+            return busy if busy is not None and page_jobs("doing") else None
+
+        victim = wait_for(reading_a_page, 600, "a worker running Tesseract on a page job")
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+        survivor = next(w for w in workers if w is not victim)
+        workers = [survivor, start_worker(homes[2], pg_url, tmp_path / f"{homes[2].name}.log")]
+
+        def finished() -> bool:
+            with engine.connect() as conn:
+                return not conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE status IN "
+                                             "('todo', 'doing')")).scalar()
+
+        wait_for(finished, 900, "the queue to empty", every=1)
+    finally:
+        stop(workers)
+    logs = {p.name: p.read_text() for p in tmp_path.glob("*.log")}
+    with engine.connect() as conn:
+        jobs = conn.execute(text("SELECT task_name, args->>'page', status, attempts FROM procrastinate_jobs")).all()
+        stored = conn.execute(text("SELECT number FROM ocr_pages WHERE sha256 = :sha ORDER BY number"),
+                              {"sha": sha256}).scalars().all()
+        documents = conn.execute(text("SELECT sha256, status FROM documents")).all()
+    engine.dispose()
+    pages = sorted(int(page) for task, page, _, _ in jobs if task == "moedearkiv.ocr_page")
+    assert pages == [1, 2, 3, 4, 5, 6], (jobs, logs)  # one job per page, none deferred twice
+    assert stored == pages, logs  # one stored result per page, the killed page's included
+    assert {status for *_, status, _ in jobs} == {"succeeded"}, (jobs, logs)
+    assert max(attempts for task, _, _, attempts in jobs if task == "moedearkiv.ocr_page") >= 1, "no page retried"
+    assert sorted(task for task, *_ in jobs) == ["moedearkiv.assemble_document", "moedearkiv.ingest_document",
+                                                 *["moedearkiv.ocr_page"] * 6]  # assembled once
+    assert documents == [(sha256, "ingested")], logs
+    counts = json.loads(cli(homes[2], pg_url, "queue", "--json").stdout)
+    assert counts == {"pending": 0, "running": 0, "done": 1, "failed": 0,
+                      "pages": {"pending": 0, "running": 0, "done": 6, "failed": 0}}
+    assert exported(homes[2], pg_url, tmp_path / "pg-export") == exported(sqlite_home, None, tmp_path / "sq-export")
+
+
+def test_stored_pages_are_read_back_as_tesseract_gave_them(tmp_path: Path) -> None:
+    """The JSON round trip of an OCR page keeps every field; a page not stored is read by the fallback."""
+    from parsers.model import Line
+    from pipeline.ocr import OcrPage
+
+    page = OcrPage((Line("Økonomiudvalget", 1, 72.5, None, None, 14.25), Line("Punkt 1", 1, 100.0)),
+                   (("Økonomiudvalget", 0.1, 0.2, 0.5, 0.25),))
+    lines, words = encode(page)
+    assert decode(json.loads(json.dumps(lines)), json.loads(json.dumps(words))) == page
+
+    class Fallback:
+        asked: list[int] = []
+
+        def read_pages(self, pdf, numbers):  # noqa: ANN001, ANN202
+            self.asked.extend(numbers)
+            return {n: OcrPage((Line(f"read {n}", n),), ()) for n in numbers}
+
+    fallback = Fallback()
+    read = StoredPages({1: page}, fallback).read_pages(None, [1, 3])  # type: ignore[arg-type]
+    assert read[1] == page and read[3].lines[0].text == "read 3" and fallback.asked == [3]
+
+
+@pytest.mark.parametrize("command", [["remove", "000.pdf"], ["reindex"]])
+def test_remove_and_reindex_wait_for_a_workers_store(pg_url: str, tmp_path: Path, command: list[str]) -> None:
+    """A worker stores under the store lock (pipeline.queue.store_lock): `remove` and `reindex` wait for it."""
+    home = tmp_path / "home"
+    source = BORN_DIGITAL[0]
+    assert cli(home, pg_url, "ingest", str(source)).returncode == 0
+    args = ["remove", str(source)] if command[0] == "remove" else command
+    engine = create_engine(pg_url)
+
+    def waiting() -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 "
+                                     "AND objid = :key AND NOT granted"), {"key": STORE_LOCK}).scalar()
+
+    with advisory_lock(engine, STORE_LOCK):  # as a worker holds it while it stores
+        proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), "--db", pg_url,
+                                 *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=ENV)
+        try:
+            wait_for(waiting, 300, f"`{args[0]}` to wait for the store lock", every=0.2)
+            with engine.connect() as conn:
+                documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
+            assert documents == 1 and proc.poll() is None  # nothing removed while the lock is held
+        except BaseException:
+            proc.kill()
+            raise
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    with engine.connect() as conn:
+        documents = conn.execute(text("SELECT count(*) FROM documents")).scalar()
+    engine.dispose()
+    assert documents == (0 if args[0] == "remove" else 1)
 
 
 def test_the_queue_needs_postgresql(tmp_path: Path) -> None:
