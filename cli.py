@@ -202,7 +202,8 @@ def worker(ctx: click.Context, concurrency: int, stall_timeout: float) -> None:
 @_home_option
 @click.pass_context
 def queue_command(ctx: click.Context, as_json: bool) -> None:
-    """Jobs of `ingest --queue`: pending, running, done and failed (failed files are listed by `failures`)."""
+    """Documents of `ingest --queue` pending, running, done and failed (failed files are listed by `failures`),
+    and the page jobs of large scans."""
     from pipeline.queue import counts, require_postgres
 
     require_postgres(_settings(ctx).db_url, "moedearkiv queue")
@@ -210,8 +211,9 @@ def queue_command(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _dump(result.as_json())
         return
-    for key, value in result.as_json().items():
-        click.echo(f"{key:8} {value}")
+    for key, value in result.as_json().items():  # pages: the page jobs of large scans, by the same states
+        click.echo(f"{key:8} " + (", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict)
+                                  else str(value)))
 
 
 @main.command()
