@@ -1,4 +1,5 @@
-"""The durable job queue in the archive's own PostgreSQL (procrastinate): one job per document, by sha256.
+"""The durable job queue in the archive's own PostgreSQL (procrastinate): one job per document, by sha256 (and
+one per page of a large scan, `pipeline/page_jobs.py`).
 
 `ingest --queue` enqueues (`enqueue`), `moedearkiv worker` runs the jobs (`pipeline/worker.py`), `moedearkiv
 queue` counts them (`counts`). A job names the file by its absolute path and its sha256; the sha256 is also

@@ -6,6 +6,10 @@ lock: the data folder's file lock serialises the writers of one machine only, wh
 the index writes must be serialised across all of them. File errors are recorded as failed, as `ingest`
 records them, and the job is done; anything else raises, and procrastinate retries the job.
 
+A document with more than `Settings.split_ocr_pages` pages to OCR is split instead: one page job per such page,
+and an assemble job once they are all stored (`pipeline/page_jobs.py`), so the workers of every machine read
+one large scan together.
+
 A worker killed mid-job (kill -9, a lost machine) stops sending heartbeats; every worker looks for such
 stalled jobs every `stall_timeout / 2` seconds and puts them back in the queue, so another worker takes them.
 Nothing a dead worker wrote is half there: the database transaction rolled back; index rows the postgres
