@@ -15,6 +15,7 @@ from parsers.document import Trace, parse_traced
 from parsers.items import NUMBER_ROW
 from parsers.layout import Row
 from parsers.metadata import iso_date, stacked_label, start_time
+from parsers.templates import GENERIC
 from parsers.vocabulary import dated_decision, document_headings, document_title, heading_name, inline_heading
 
 if TYPE_CHECKING:
@@ -85,7 +86,10 @@ def _roles(trace: Trace) -> Iterator[RowRole]:
         if span.anchor is not None:
             number_row = NUMBER_ROW.match(trace.rows[span.anchor].text)
             by_row[span.anchor] = (("item", f"number row of item {span.number}") if number_row
-                                   else ("case-number", f"case-number row anchoring item {span.number}"))
+                                   else ("case-number", f"case-number row anchoring item {span.number}")
+                                   if GENERIC.case_match(trace.rows[span.anchor].text)
+                                   else ("item", f"heading of item {span.number}: no case number, numbered "
+                                                 "and set like its siblings"))
         for k in range(span.content_start, span.end):
             reason = _section_reason(trace.rows[k])
             group = _group_row(trace.rows[k], trace)

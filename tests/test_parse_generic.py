@@ -121,3 +121,49 @@ def test_parse_json_is_the_export(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["meeting"]["template"] == "kl-prepare" and len(document["items"]) > 5
+
+
+def test_item_without_case_number_numbered_like_the_group_rows_is_an_item() -> None:
+    """SBSYS prints '3 Eventuelt' like the group rows '1 Digital Post' over '1.1 Title' / 'Sag: EMN-…', but with
+    its own sections and no case number: it is item 3, and the group row '2 Skabeloner' is no decision text."""
+    meeting = parse_document(lines(
+        ("Referat", True), "Dato: 3. november 2016",
+        ("1 Digital Post", True), "1.1 Status", "Sag: EMN-2016-07711", "Oplæg: Breve er sendt.",
+        "Referat: Taget til efterretning.",
+        "1.2 Fritagelser", "Sag: EMN-2016-07712", "Oplæg: Tre trin.", "Referat: Godkendt.",
+        ("2 Skabeloner", True), "2.1 Ny skabelon", "Sag: EMN-2016-08020", "Oplæg: Testet.", "Referat:",
+        ("3 Eventuelt", True), "Oplæg:", "Referat: Næste møde i december.",
+    ), "x.pdf")
+    assert [(i.number, i.title, i.heading, i.case_number) for i in meeting.items] == [
+        ("1.1", "Status", "Digital Post", "EMN-2016-07711"), ("1.2", "Fritagelser", "Digital Post", "EMN-2016-07712"),
+        ("2.1", "Ny skabelon", "Skabeloner", "EMN-2016-08020"), ("3", "Eventuelt", None, None)]
+    decisions = [s.text for i in meeting.items for s in i.sections if s.name == "Beslutning"]
+    assert decisions == ["Taget til efterretning.", "Godkendt.", "", "Næste møde i december."]
+
+
+def test_a_bold_numbered_row_without_sections_is_no_item() -> None:
+    """The same shape without sections under it is a group row (or a list line), never an item."""
+    meeting = parse_document(lines(
+        ("1 Digital Post", True), "1.1 Status", "Sag: EMN-2016-07711", "Oplæg: Breve er sendt.", "Referat: Ok.",
+        ("2 Skabeloner", True), "Ingen sager i denne omgang.",
+    ), "x.pdf")
+    assert [i.number for i in meeting.items] == ["1.1"]
+    assert meeting.items[0].sections[-1].text == "Ok."
+
+
+def test_running_header_on_one_page_in_the_top_margin_is_furniture() -> None:
+    """A header printed from page 2 on, in a 2-page document, is on one page only: too few pages to see it
+    repeat. It is set smaller than the body, above where the text starts on every page: page furniture."""
+    rows = [Line("Byrådet - Referat", 1, top=60, size=17, bold=True),
+            Line("Dato: 29. januar 2020", 1, top=90, size=10, bold=False, gap_before=17),
+            Line("1. Salg af jord", 1, top=120, size=13, bold=True, gap_before=20),
+            Line("Sagsnr.: 12/27845", 1, top=140, size=10, bold=False, gap_before=6),
+            Line("Beslutning", 1, top=160, size=10, bold=True, gap_before=12),
+            Line("Godkendt med den", 1, top=780, size=10, bold=False, gap_before=6),
+            Line("Byrådet - Referat - 29. januar 2020", 2, top=30, size=8, bold=False),
+            Line("ændring, der blev aftalt.", 2, top=59, size=10, bold=False),
+            Line("small print at the page top", 2, top=75, size=8, bold=False, gap_before=6)]
+    meeting = parse_document(rows, "x.pdf")
+    decision = meeting.items[0].sections[-1]
+    assert decision.name == "Beslutning"
+    assert decision.text == "Godkendt med den ændring, der blev aftalt. small print at the page top"
