@@ -99,29 +99,37 @@ def _group_row(rows: Sequence[Row], i: int) -> re.Match[str] | None:
 def _with_group_items(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:
     """A top-level row numbered and set like the group rows over the anchored 'g.i' items, with sections of its
     own and no items under it ('3 Eventuelt' after '2 Skabeloner' / '2.1 Test'), is an item that has no case
-    number: numbered like its siblings, so it is one of them."""
+    number: numbered in sequence with its siblings (the group before it + 1, below the group after it)."""
     groups: dict[int, int] = {}  # group row -> its number
+    numbered: dict[int, int] = {}  # anchor row -> its group number, from the 'g.i Title' row above it
     near: set[int] = set()
     for a in anchors:
         near.update(range(max(0, a.row - 3), a.row + 1))
         sub = next((i for i in range(a.row, max(-1, a.row - 4), -1) if SUB.match(rows[i].text)), None)
-        if sub and (group := _group_row(rows, sub - 1)) and group.group("g") == SUB.match(rows[sub].text).group("g"):  # type: ignore[union-attr]
-            groups[sub - 1] = int(group.group("g"))
-    styles = {(rows[i].bold, rows[i].size) for i in groups}
-    if not groups:
-        return anchors
-    out = list(anchors)
-    for i in range(len(rows)):
-        match = _group_row(rows, i)
-        if (not match or i in skip or i in near or i in groups or (rows[i].bold, rows[i].size) not in styles
-                or int(match.group("g")) != 1 + max((g for k, g in groups.items() if k < i), default=0)):
+        if sub is None:
             continue
+        numbered[a.row] = int(SUB.match(rows[sub].text).group("g"))  # type: ignore[union-attr]
+        group = _group_row(rows, sub - 1) if sub > 0 else None
+        if group and int(group.group("g")) == numbered[a.row]:
+            groups[sub - 1] = numbered[a.row]
+    styles = {(rows[i].bold, rows[i].size) for i in groups}
+    out = list(anchors)
+    for i in range(len(rows)) if groups else ():
+        match = _group_row(rows, i)
+        if not match or i in skip or i in near or i in groups or (rows[i].bold, rows[i].size) not in styles:
+            continue
+        g = int(match.group("g"))
+        known = {**{a.row: None for a in out}, **numbered, **groups}  # None: an item whose number is not printed
+        before = [known[k] for k in sorted(known) if k < i][-1:]
+        after = [n for k, n in sorted(numbered.items()) if k > i]
+        if not before or before[0] is None or g != before[0] + 1 or (after and after[0] <= g):
+            continue  # out of sequence with the row before it: a numbered list inside an item
         following = [a.row for a in out if a.row > i]
         content = rows[i + 1:min(following) if following else len(rows)]
         if any(SUB.match(r.text) for r in content) or not any(
                 heading_name(r.text) or inline_heading(r.text) or dated_decision(r.text) for r in content):
             continue  # a group over items of its own, or a row without sections
-        groups[i] = int(match.group("g"))
+        groups[i] = g
         out.append(Anchor(row=i, case_number=None, initials=None, number=match.group("g")))
     return sorted(out, key=lambda a: a.row)
 

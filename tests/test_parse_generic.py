@@ -4,6 +4,7 @@ repeats, inline headings, stacked cover labels, number rows, member lists withou
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -167,3 +168,18 @@ def test_running_header_on_one_page_in_the_top_margin_is_furniture() -> None:
     decision = meeting.items[0].sections[-1]
     assert decision.name == "Beslutning"
     assert decision.text == "Godkendt med den ændring, der blev aftalt. small print at the page top"
+
+
+def test_a_templates_ignore_rows_are_no_body_text() -> None:
+    """`Template.ignore` is what keeps an item's metadata rows out of its first section: the generic rows
+    ('Dok.nr.: …', 'Åbent') always, a template's own only when that template parses."""
+    from parsers.layout import Row
+    from parsers.sections import split_sections
+    from parsers.templates.base import verbose
+
+    rows = [Row("Dok.nr.: 2012-202935", 1, True), Row("Åbent", 1, True), Row("Teksten om sagen.", 1, True)]
+    assert split_sections(rows)[0].text == "Teksten om sagen."
+    labelled = [Row("Udvalg: Økonomi", 1, True), Row("Teksten om sagen.", 1, True)]
+    own = (verbose(r"^udvalg\s*:", re.IGNORECASE),)  # Udvalg: Økonomi
+    assert split_sections(labelled)[0].text == "Udvalg: Økonomi\nTeksten om sagen."
+    assert split_sections(labelled, own)[0].text == "Teksten om sagen."
