@@ -183,3 +183,33 @@ def test_a_templates_ignore_rows_are_no_body_text() -> None:
     own = (verbose(r"^udvalg\s*:", re.IGNORECASE),)  # Udvalg: Økonomi
     assert split_sections(labelled)[0].text == "Udvalg: Økonomi\nTeksten om sagen."
     assert split_sections(labelled, own)[0].text == "Teksten om sagen."
+
+
+def _headerless_minutes(footer: str | None) -> list[Line]:
+    """Seed 003's shape: the header lost, members listed, item 1.1's recommendation names a meeting date."""
+    rows = ["Maja Højgaard (A), Brøndby Kommune", "Marco Damgaard (A), Herlev Kommune",
+            "Merete Amdisen (A), Ishøj Kommune", ("1. Godkendelse af referat og dagsorden", True),
+            ("1.1. Godkendelse af dagsorden", True), "SAG-2025-01103 ascm", ("Indstilling", True),
+            "Det indstilles, at KKR Hovedstaden godkender dagsordenen for møde den 11. april 2025.",
+            ("Beslutning", True), "Godkendt.", ("1.2. Godkendelse af referat", True), "SAG-2025-01103 ascm",
+            ("Beslutning", True), "Referatet fra mødet den 3. februar 2025 blev godkendt."]
+    out = lines(*rows)
+    if footer:
+        out.append(Line(text=footer, page=1, top=800.0, size=8.0, bold=False, gap_before=30.0))
+    return out
+
+
+def test_headerless_minutes_take_the_date_from_the_page_footer_never_from_a_sentence() -> None:
+    """Seed 003 decided (issue 8): the date is what the document states as its own (a page footer
+    'KKR Hovedstaden | 11-04-2025', a dated decision heading), never the date in a recommendation's sentence."""
+    assert parse_document(_headerless_minutes("KKR Hovedstaden | 12-04-2025"), "x.pdf").date == "2025-04-12"
+    assert parse_document(_headerless_minutes(None), "x.pdf").date is None
+
+
+def test_seed_003_date_comes_from_its_footer_and_its_first_pages_have_none() -> None:
+    path = ROOT / "fixtures" / "pdf" / "003.pdf"
+    assert parse_document(pdf_lines(path), path.name).date == "2025-04-11"  # 'KKR Hovedstaden | 11-04-2025'
+    first = pdfium.PdfDocument.new()
+    first.import_pages(pdfium.PdfDocument(path), list(range(6)))  # pages 1-6: no footer date, only sentences
+    pages = [line for page in read_text_layer(first) for line in page.lines]
+    assert parse_document(pages, "003-p1-6.pdf").date is None
