@@ -137,6 +137,33 @@ def in_top_margin(row: Row, position: int, text_top: float | None, body_size: fl
                 and row.size and not row.bold and row.size < body_size - 0.5 and row.top + row.size < text_top)
 
 
+MAX_LINK_CHARS = 30  # 'Til toppen', 'Se alle bilag': a web page's link printed with every item
+
+
+def link_rows(rows: Sequence[Row], body_size: float | None) -> set[str]:
+    """Texts of short rows set smaller than the body, printed identically at least twice and at least twice right
+    next to a row set larger than the body (an item title): a link or label of the layout ('Til toppen' after
+    each item, 'Se alle bilag' under each title), not text. Case-number, status and closed-marker rows stay."""
+    if body_size is None:
+        return set()
+
+    def small(row: Row) -> bool:
+        return bool(row.size and row.size < body_size - 0.5 and len(row.text) <= MAX_LINK_CHARS
+                    and not re.search(r"[.:;,!?]$|\d", row.text) and not _structural(row.text)
+                    and not any(p.match(row.text) for p in GENERIC.ignore) and "lukket" not in row.text.casefold())
+
+    def large(k: int) -> bool:
+        return 0 <= k < len(rows) and bool(rows[k].size and rows[k].size > body_size + 0.5)
+
+    counts: Counter[str] = Counter()
+    beside: Counter[str] = Counter()
+    for k, row in enumerate(rows):
+        if small(row):
+            counts[row.text] += 1
+            beside[row.text] += large(k - 1) or large(k + 1)
+    return {text for text, n in counts.items() if n >= 2 and beside[text] >= 2}
+
+
 def strip_furniture(rows: Sequence[Row], template: Template = GENERIC) -> list[Row]:
     """Rows without running headers, footers and page stamps."""
     keys = running_keys(rows)
@@ -146,10 +173,11 @@ def strip_furniture(rows: Sequence[Row], template: Template = GENERIC) -> list[R
     text_top = _text_top(pages)
     sizes = Counter(round(r.size, 1) for r in rows if r.size)
     body_size = sizes.most_common(1)[0][0] if sizes else None
+    links = link_rows(rows, body_size)
     kept: list[Row] = []
     for page_rows in pages.values():
         for i, row in enumerate(page_rows):
             if not (is_page_furniture(row, i, len(page_rows), keys, template)
-                    or in_top_margin(row, i, text_top, body_size)):
+                    or in_top_margin(row, i, text_top, body_size) or row.text in links):
                 kept.append(row)
     return kept
