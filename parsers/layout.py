@@ -141,9 +141,10 @@ MAX_LINK_CHARS = 30  # 'Til toppen', 'Se alle bilag': a web page's link printed 
 
 
 def link_rows(rows: Sequence[Row], body_size: float | None) -> set[str]:
-    """Texts of short rows set smaller than the body, printed identically at least twice and at least twice right
-    next to a row set larger than the body (an item title): a link or label of the layout ('Til toppen' after
-    each item, 'Se alle bilag' under each title), not text. Case-number, status and closed-marker rows stay."""
+    """Texts of short rows set smaller than the body, printed identically at least twice, each time (one may
+    differ) right next to a row set larger than the body (an item title) or last in the document: a link or
+    label of the layout ('Til toppen' after each item, 'Se alle bilag' under each title), not text.
+    Case-number, status and closed-marker rows stay."""
     if body_size is None:
         return set()
 
@@ -160,8 +161,8 @@ def link_rows(rows: Sequence[Row], body_size: float | None) -> set[str]:
     for k, row in enumerate(rows):
         if small(row):
             counts[row.text] += 1
-            beside[row.text] += large(k - 1) or large(k + 1)
-    return {text for text, n in counts.items() if n >= 2 and beside[text] >= 2}
+            beside[row.text] += large(k - 1) or large(k + 1) or k == len(rows) - 1
+    return {text for text, n in counts.items() if n >= 2 and beside[text] >= max(2, n - 1)}
 
 
 def strip_furniture(rows: Sequence[Row], template: Template = GENERIC) -> list[Row]:

@@ -213,3 +213,32 @@ def test_seed_003_date_comes_from_its_footer_and_its_first_pages_have_none() -> 
     first.import_pages(pdfium.PdfDocument(path), list(range(6)))  # pages 1-6: no footer date, only sentences
     pages = [line for page in read_text_layer(first) for line in page.lines]
     assert parse_document(pages, "003-p1-6.pdf").date is None
+
+
+def _small(text: str, page: int = 1) -> Line:
+    return Line(text=text, page=page, size=8.0, bold=False, gap_before=12.0)
+
+
+def _web_referat(link: str = "Til toppen", decision: str = "Godkendt") -> list[Line]:
+    out = [Line("Social og sundheds møde den 17. april 2023", 1, size=16.0, bold=True),
+           Line("Ekstraordinært møde - Mødelokale F7 kl. 12.00", 1, size=10.0, bold=False, gap_before=12.0)]
+    for number, title in (("38", "Godkendelse af dagsorden"), ("39", "Flytning af tandklinik")):
+        out += [Line(f"{number}  {title}", 1, size=13.0, bold=True, gap_before=20.0),
+                Line("Beslutning", 1, size=11.0, bold=True, gap_before=12.0),
+                Line(decision, 1, size=10.0, bold=False, gap_before=6.0), _small(link)]
+    return out
+
+
+def test_a_link_printed_small_beside_every_item_title_is_no_decision_text() -> None:
+    """'Til toppen' after each item of a web print: short, small type, identical, next to the next title."""
+    meeting = parse_document(_web_referat(), "x.pdf")
+    assert [(i.number, i.sections[-1].text) for i in meeting.items] == [("38", "Godkendt"), ("39", "Godkendt")]
+    assert (meeting.body, meeting.date, meeting.start_time, meeting.location) == (
+        "Social og sundhed", "2023-04-17", "12:00", "Mødelokale F7")
+
+
+def test_a_repeated_decision_in_body_type_stays_text_and_a_closed_marker_is_never_a_link() -> None:
+    kept = parse_document(_web_referat(link="Lukket punkt"), "x.pdf")
+    assert all("Lukket punkt" in i.sections[-1].text for i in kept.items)  # a status row, not a link to drop
+    plain = parse_document(_web_referat(decision="Ingen bemærkninger"), "x.pdf")
+    assert [i.sections[-1].text for i in plain.items] == ["Ingen bemærkninger"] * 2
