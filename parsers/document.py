@@ -112,7 +112,7 @@ def _item(rows: Sequence[Row], number: str, heading_title: str, group_title: str
     content = rows[content_start:end]
     title, closed = closed_title(heading_title)
     closed = closed or closed_mark  # 'Lukket sag' on the case-number row
-    sections = split_sections(content)
+    sections = split_sections(content, template.ignore + (GENERIC.ignore if template is not GENERIC else ()))
     if closed:
         sections = _closed_decision(sections)
     return Item(

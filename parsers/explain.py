@@ -15,6 +15,7 @@ from parsers.document import Trace, parse_traced
 from parsers.items import NUMBER_ROW
 from parsers.layout import Row
 from parsers.metadata import iso_date, stacked_label, start_time
+from parsers.templates import ALL, GENERIC
 from parsers.vocabulary import dated_decision, document_headings, document_title, heading_name, inline_heading
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ def _group_row(row: Row, trace: Trace) -> str | None:
 
 def _roles(trace: Trace) -> Iterator[RowRole]:
     kept = {id(row): k for k, row in enumerate(trace.rows)}
+    template = next(t for t in ALL if t.name == trace.template)
+    ignore = template.ignore + (GENERIC.ignore if template is not GENERIC else ())
     by_row: dict[int, tuple[str, str]] = {}
     for span in trace.spans:
         for k in range(span.start, span.content_start):
@@ -85,16 +88,25 @@ def _roles(trace: Trace) -> Iterator[RowRole]:
         if span.anchor is not None:
             number_row = NUMBER_ROW.match(trace.rows[span.anchor].text)
             by_row[span.anchor] = (("item", f"number row of item {span.number}") if number_row
-                                   else ("case-number", f"case-number row anchoring item {span.number}"))
+                                   else ("case-number", f"case-number row anchoring item {span.number}")
+                                   if GENERIC.case_match(trace.rows[span.anchor].text)
+                                   else ("item", f"heading of item {span.number}: no case number, numbered "
+                                                 "and set like its siblings"))
+        opened = False  # a section has begun: the template's metadata rows come only before it
         for k in range(span.content_start, span.end):
             reason = _section_reason(trace.rows[k])
             group = _group_row(trace.rows[k], trace)
+            opened = opened or bool(reason)
+            if not opened and any(p.match(trace.rows[k].text) for p in ignore):
+                by_row[k] = ("metadata", f"metadata row of item {span.number} (template ignore), no body text")
+                continue
+            opened = opened or not group
             by_row[k] = (("heading", reason) if reason else ("item", f"group row '{group}'") if group
                          else ("body", f"text of item {span.number}"))
     for row in trace.raw_rows:
         k = kept.get(id(row))
         if k is None:
-            yield RowRole(row.page, row.text, "furniture", "running header/footer or page stamp, removed")
+            yield RowRole(row.page, row.text, "furniture", "running header/footer, page stamp or layout link, removed")
         elif k in trace.toc_rows:
             yield RowRole(row.page, row.text, "toc", "table-of-contents entry")
         elif k in by_row:

@@ -17,12 +17,14 @@ from parsers.model import TocEntry
 from parsers.normalize import join_lines
 from parsers.sections import unlink
 from parsers.templates import GENERIC, Template
-from parsers.vocabulary import dated_decision, heading_name
+from parsers.vocabulary import dated_decision, heading_name, inline_heading
 
 _CASES = GENERIC.case_numbers  # every format: a heading walk must stop at any case-number row
 LABEL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})?)\.$")  # ' 3.3.', '21.', ' 2.'
 SUB = re.compile(r"^(?P<g>\d{1,2})\.(?P<i>\d{1,2})\.?\s+(?P<title>\S.*)$")  # '3.2. Title'
 GROUP = re.compile(r"^(?P<g>\d{1,2})\.\s+(?P<title>[A-ZÆØÅ].*)$")  # '3. Regionalpolitiske sager'
+# a group row numbered without a dot, as SBSYS prints it over its '2.1 Title' items: '2 Skabeloner', '3 Eventuelt'
+BARE_GROUP = re.compile(r"^(?P<g>\d{1,2})\s+(?P<title>[A-ZÆØÅ][^.:;]{1,80})$")
 FLAT = re.compile(r"^(?:Punkt\s+)?(?P<n>\d{1,4})[.:]\s+(?P<title>\S.*)$")  # '715. Title', 'Punkt 7: Title'
 CLOSED = re.compile(r"""^(?:\(Lukket(?:\s+(?:punkt|sag))?\)\s*     # (Lukket) Køb af ejendom
                           |Lukket\s*(?:punkt|sag)?\s*[:–-]\s*)  # Lukket punkt: Title, Lukket sag: Title, Lukket - Title
@@ -83,8 +85,53 @@ def find_anchors(rows: Sequence[Row], skip: frozenset[int], template: Template =
                 anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials,
                                       closed=bool(CLOSED_MARK.search(row.text))))
         if anchors or patterns is GENERIC:
-            return _with_styled_titles(rows, _with_number_rows(rows, anchors, skip), skip)
+            anchors = _with_styled_titles(rows, _with_number_rows(rows, anchors, skip), skip)
+            return _with_group_items(rows, anchors, skip)
     return []
+
+
+def _group_row(rows: Sequence[Row], i: int) -> re.Match[str] | None:
+    """'2. Skabeloner' or '2 Skabeloner' (bold, a dotless number needs the layout to say so)."""
+    text = rows[i].text
+    return GROUP.match(text) or (BARE_GROUP.match(text) if rows[i].bold else None)
+
+
+def _with_group_items(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:
+    """A top-level row numbered and set like the group rows over the anchored 'g.i' items, with sections of its
+    own and no items under it ('3 Eventuelt' after '2 Skabeloner' / '2.1 Test'), is an item that has no case
+    number: numbered in sequence with its siblings (the group before it + 1, below the group after it)."""
+    groups: dict[int, int] = {}  # group row -> its number
+    numbered: dict[int, int] = {}  # anchor row -> its group number, from the 'g.i Title' row above it
+    near: set[int] = set()
+    for a in anchors:
+        near.update(range(max(0, a.row - 3), a.row + 1))
+        sub = next((i for i in range(a.row, max(-1, a.row - 4), -1) if SUB.match(rows[i].text)), None)
+        if sub is None:
+            continue
+        numbered[a.row] = int(SUB.match(rows[sub].text).group("g"))  # type: ignore[union-attr]
+        group = _group_row(rows, sub - 1) if sub > 0 else None
+        if group and int(group.group("g")) == numbered[a.row]:
+            groups[sub - 1] = numbered[a.row]
+    styles = {(rows[i].bold, rows[i].size) for i in groups}
+    out = list(anchors)
+    for i in range(len(rows)) if groups else ():
+        match = _group_row(rows, i)
+        if not match or i in skip or i in near or i in groups or (rows[i].bold, rows[i].size) not in styles:
+            continue
+        g = int(match.group("g"))
+        known = {**{a.row: None for a in out}, **numbered, **groups}  # None: an item whose number is not printed
+        before = [known[k] for k in sorted(known) if k < i][-1:]
+        after = [n for k, n in sorted(numbered.items()) if k > i]
+        if not before or before[0] is None or g != before[0] + 1 or (after and after[0] <= g):
+            continue  # out of sequence with the row before it: a numbered list inside an item
+        following = [a.row for a in out if a.row > i]
+        content = rows[i + 1:min(following) if following else len(rows)]
+        if any(SUB.match(r.text) for r in content) or not any(
+                heading_name(r.text) or inline_heading(r.text) or dated_decision(r.text) for r in content):
+            continue  # a group over items of its own, or a row without sections
+        groups[i] = g
+        out.append(Anchor(row=i, case_number=None, initials=None, number=match.group("g")))
+    return sorted(out, key=lambda a: a.row)
 
 
 def _with_number_rows(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:
@@ -151,6 +198,10 @@ def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
     """Walk up from the anchor over title rows, labels and a group heading; stop at body text."""
     if FLAT.match(rows[anchor].text) and not GENERIC.case_match(rows[anchor].text):
         return _interpret(rows, [anchor], anchor)  # a numbered title that is its own anchor
+    bare = BARE_GROUP.match(rows[anchor].text)
+    if bare and not GENERIC.case_match(rows[anchor].text):  # '3 Eventuelt', an item numbered like the groups
+        return Heading(start=anchor, number=bare.group("g"), labels=(), group_number=None, group_title=None,
+                       title=bare.group("title").strip(), hierarchical=False)
     taken: list[int] = []
     text_rows = 0
     seen_label = False
@@ -176,7 +227,7 @@ def read_heading(rows: Sequence[Row], anchor: int, low: int) -> Heading:
             taken.append(j)
             previous = rows[j - 1].text if j - 1 >= low else ""
             if SUB.match(text) or re.match(r"^\d\d\.\s", text):
-                if GROUP.match(previous) and not _is_structure(previous):
+                if j - 1 >= low and _group_row(rows, j - 1) and not _is_structure(previous):
                     taken.append(j - 1)  # '1. Godkendelse af referat og dagsorden' over '1.1. ...'
             break
         if (_ends_sentence(text) or re.match(r"^[-–—•*]\s", text) or _URL.search(text)
@@ -229,7 +280,7 @@ def _interpret(rows: Sequence[Row], taken: list[int], anchor: int) -> Heading:
         label = LABEL.match(text)
         sub = SUB.match(text)
         glued = re.match(r"^(\d)(\d)\.\s+(\S.*)$", text)
-        group = GROUP.match(text)
+        group = GROUP.match(text) or BARE_GROUP.match(text)
         if label:
             labels.append(label.group("num"))
         elif sub:
@@ -333,7 +384,7 @@ def group_break(rows: Sequence[Row], start: int, end: int, group: int, toc: Sequ
     previous_number: int | None = None
     for k in range(start, end):
         text = rows[k].text
-        match = GROUP.match(text)
+        match = _group_row(rows, k)
         list_number = re.match(r"^(\d{1,2})[.)]\s", text)
         if match and int(match.group("g")) == group + 1 and previous_number != group and len(text) < 90:
             title = match.group("title")

@@ -43,6 +43,7 @@ class Row:
     size: float | None = None
     indented: bool = False  # the raw line began with white space (OCR puts page-top labels so)
     raw: str = ""  # the line before cleaning (letter-spaced titles need its double spaces)
+    top: float | None = None  # distance from the page top, in points (a PDF text layer only)
 
     @property
     def has_layout(self) -> bool:
@@ -71,7 +72,7 @@ def to_rows(lines: Sequence[Line], settings: ParserSettings = DEFAULT) -> list[R
             continue
         gap = line.gap_before is not None and line.size is not None and line.gap_before >= PARAGRAPH_GAP * line.size
         rows.append(Row(text=text, page=line.page, para_start=blank_before or gap, bold=line.bold, size=line.size,
-                        indented=line.text[:1].isspace(), raw=line.text))
+                        indented=line.text[:1].isspace(), raw=line.text, top=line.top))
         blank_before = False
     return rows
 
@@ -117,15 +118,67 @@ def is_page_furniture(row: Row, position: int, page_len: int, keys: set[str],
     return bool(_PAGE_STAMP.match(text)) and row.has_layout
 
 
+def _text_top(pages: dict[int, list[Row]]) -> float | None:
+    """Where the text block starts: the highest first row set at the body size or larger, over all pages."""
+    sizes = Counter(round(r.size, 1) for page in pages.values() for r in page if r.size)
+    if not sizes:
+        return None
+    body = sizes.most_common(1)[0][0]
+    tops = [next((r.top for r in page if r.size and r.size >= body - 0.5 and r.top is not None), None)
+            for page in pages.values()]
+    found = [t for t in tops if t is not None]
+    return min(found) if found else None
+
+
+def in_top_margin(row: Row, position: int, text_top: float | None, body_size: float | None) -> bool:
+    """A running header printed on one page only (page 2 of a 2-page document): the page's first row, set
+    smaller than the body text, in the margin above where the text block starts on every page."""
+    return bool(position == 0 and row.page > 1 and text_top is not None and body_size and row.top is not None
+                and row.size and not row.bold and row.size < body_size - 0.5 and row.top + row.size < text_top)
+
+
+MAX_LINK_CHARS = 30  # 'Til toppen', 'Se alle bilag': a web page's link printed with every item
+
+
+def link_rows(rows: Sequence[Row], body_size: float | None) -> set[str]:
+    """Texts of short rows set smaller than the body, printed identically at least twice, each time (one may
+    differ) right next to a row set larger than the body (an item title) or last in the document: a link or
+    label of the layout ('Til toppen' after each item, 'Se alle bilag' under each title), not text.
+    Case-number, status and closed-marker rows stay."""
+    if body_size is None:
+        return set()
+
+    def small(row: Row) -> bool:
+        return bool(row.size and row.size < body_size - 0.5 and len(row.text) <= MAX_LINK_CHARS
+                    and not re.search(r"[.:;,!?]$|\d", row.text) and not _structural(row.text)
+                    and not any(p.match(row.text) for p in GENERIC.ignore) and "lukket" not in row.text.casefold())
+
+    def large(k: int) -> bool:
+        return 0 <= k < len(rows) and bool(rows[k].size and rows[k].size > body_size + 0.5)
+
+    counts: Counter[str] = Counter()
+    beside: Counter[str] = Counter()
+    for k, row in enumerate(rows):
+        if small(row):
+            counts[row.text] += 1
+            beside[row.text] += large(k - 1) or large(k + 1) or k == len(rows) - 1
+    return {text for text, n in counts.items() if n >= 2 and beside[text] >= max(2, n - 1)}
+
+
 def strip_furniture(rows: Sequence[Row], template: Template = GENERIC) -> list[Row]:
     """Rows without running headers, footers and page stamps."""
     keys = running_keys(rows)
     pages: dict[int, list[Row]] = {}
     for row in rows:
         pages.setdefault(row.page, []).append(row)
+    text_top = _text_top(pages)
+    sizes = Counter(round(r.size, 1) for r in rows if r.size)
+    body_size = sizes.most_common(1)[0][0] if sizes else None
+    links = link_rows(rows, body_size)
     kept: list[Row] = []
     for page_rows in pages.values():
         for i, row in enumerate(page_rows):
-            if not is_page_furniture(row, i, len(page_rows), keys, template):
+            if not (is_page_furniture(row, i, len(page_rows), keys, template)
+                    or in_top_margin(row, i, text_top, body_size) or row.text in links):
                 kept.append(row)
     return kept

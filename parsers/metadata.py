@@ -67,13 +67,21 @@ _BODY_PATTERNS = (
     re.compile(r"""^(?:(?:Referat|Dagsorden|Beslutningsprotokol)\s+(?:af|for|fra|til)\s+)?(?:til\s+)?
                    (?:det\s+)?møde[t]?\s+i\s+([A-ZÆØÅ][\wæøå-]*(?:\s+(?:og|for|\w+-)\s*[\wæøåÆØÅ-]+)*)
                    (?:\s+(?:den|d\.)\s.*|,.*)?$""", re.VERBOSE | re.IGNORECASE),
-    re.compile(r"^((?:[A-ZÆØÅ][\wæøå-]+\s+)?[A-ZÆØÅ][\wæøå-]+)s\s+møde\s+(?:den\b|d\.|\w+dag\b)"),
+    # 'Aalborg Byråds møde mandag den …', 'Social og sundheds møde den 17. april 2023'
+    re.compile(r"^((?:[A-ZÆØÅ][\wæøå-]+\s+)?[A-ZÆØÅ][\wæøå-]+(?:\s+og\s+[a-zæøå][\wæøå-]+)?)s\s+møde\s+"
+               r"(?:den\b|d\.|\w+dag\b)"),
 )
 
 
 # the place after the clock time in a date line: '..., kl. 16.00 i Medborgerhuset', 'kl. 13:00-15:00 på Rådhuset'
 _PLACE_AFTER_CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?,?\s+(?:i|på)\s+"
                                 r"([A-ZÆØÅ].{2,100})$", re.IGNORECASE)
+
+
+# a room named before the clock time: 'Ekstraordinært møde - Mødelokale F7 kl. 12.00', 'Byrådssalen, kl. 19.00'
+_PLACE_BEFORE_CLOCK = re.compile(r"""(?:^|\s[-–|]\s)
+    (?P<place>[^-–|,]*?(?:lokale|salen|sal|rådhus|rådhuset|huset|centret|centeret)\b[^-–|]*?)
+    ,?\s+kl\.?\s*\d{1,2}[.:]\d{2}""", re.IGNORECASE | re.VERBOSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +266,7 @@ def find_date_time(rows: Sequence[Row], all_rows: Sequence[Row],
     joined = " ".join(row.text for row in rows[:FRONT_ROWS])  # 'dagsordenen for møde den 11. april 2025'
     match = _MEETING_DATE_PHRASE.search(joined)
     if match and iso_date(match.group(1)):
-        return iso_date(match.group(1)), None
+        return iso_date(match.group(1)), _labelled_time(rows) or _front_time(rows)
     return None, None
 
 
@@ -279,6 +287,10 @@ def find_location(rows: Sequence[Row]) -> str | None:
         match = _PLACE_AFTER_CLOCK.search(row.text) if iso_date(row.text) else None
         if match:
             return match.group(1).strip(" .")
+    for row in rows[:FRONT_ROWS]:  # 'Ekstraordinært møde - Mødelokale F7 kl. 12.00'
+        match = _PLACE_BEFORE_CLOCK.search(row.text)
+        if match:
+            return match.group("place").strip(" ,.")
     return _place_after_time(rows[:FRONT_ROWS])
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from parsers.layout import Row
 from parsers.model import Section
 from parsers.normalize import join_lines
+from parsers.templates import GENERIC
 from parsers.vocabulary import PROPOSAL, dated_decision, document_title, heading_name, inline_heading
 
 UNTITLED = "Sagsfremstilling"  # body text before the first heading is the case narrative
@@ -19,14 +20,6 @@ _BULLET = re.compile(r"^(?:[-–—•*▪●o]\s|\d{1,2}[.)]\s|\d{1,2}\.\d{1,2}
 _LABEL = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\.$")  # a displaced item label (' 3.3.') is not body text
 _PUNCTUATION_ONLY = re.compile(r"^[.,;:–-]$")  # a stray '.' under a decision
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-# an item's metadata rows before its first section: 'Dok.nr.: 2012-202935', 'Dok. 306-2019-263412',
-# 'Initialer: PIM', 'Åbent', '... den 04.12.2012 punkt 1'
-_META = re.compile(r"""^(?:(?:dok\.?\s?nr|sagsnr|sagen\safgøres\si|j\.?\s?nr|initialer)\.?\s*:
-                      |dok\.\s\d[\d/-]+$
-                      |(?:åben|åbent|lukket)(?:\s(?:sag|punkt))?$
-                      |.{3,80}\sden\s.{6,20}\spunkt\s\d+$)""", re.IGNORECASE | re.VERBOSE)
-
-
 def unlink(text: str) -> str:
     """'[Faktaark](#)' → 'Faktaark'."""
     return _MARKDOWN_LINK.sub(r"\1", text)
@@ -92,8 +85,9 @@ def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
     return None
 
 
-def split_sections(rows: Sequence[Row]) -> tuple[Section, ...]:
-    """Sections in document order; empty ones (a heading straight before the next) are kept with text ''."""
+def split_sections(rows: Sequence[Row], ignore: Sequence[re.Pattern[str]] = GENERIC.ignore) -> tuple[Section, ...]:
+    """Sections in document order; empty ones (a heading straight before the next) are kept with text ''.
+    Rows before the first section that match `ignore` (the template's metadata rows) are no body text."""
     sections: list[Section] = []
     current: _Open | None = None
     for row in rows:
@@ -109,7 +103,7 @@ def split_sections(rows: Sequence[Row]) -> tuple[Section, ...]:
                 current.rows.append(Row(text=rest, page=row.page, para_start=True))
             continue
         if current is None:
-            if _META.match(row.text):
+            if any(p.match(row.text) for p in ignore):
                 continue
             current = _Open(name=UNTITLED, heading=None, first_page=row.page)
         current.rows.append(row)

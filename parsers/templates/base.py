@@ -28,9 +28,9 @@ class Template:
     headings: Mapping[str, str] = field(default_factory=dict)  # its own heading words -> canonical section
     decision_headings: tuple[re.Pattern[str], ...] = ()  # rows that open the decision, besides 'Beslutning'
     furniture: tuple[re.Pattern[str], ...] = ()  # running headers/footers printed on every page
-    participant_headings: tuple[str, ...] = ()  # headings of its member lists
     attachment_prefix: tuple[re.Pattern[str], ...] = ()  # numbering before an attachment title, removed
     ignore: tuple[re.Pattern[str], ...] = ()  # metadata rows under an item heading that are no body text
+    # (member-list headings are one shared list in parsers/participants.py: every system uses the same words)
 
     def score(self, rows: Sequence[HasText]) -> float:
         """Share of this system's markers found in the first rows (0 for the generic template)."""

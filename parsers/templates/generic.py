@@ -27,6 +27,15 @@ CASE_NUMBERS = (
                 (?P<case>\d{2}\.\d{2}\.\d{2}-?[A-ZÆØÅ]\d{2}(?:-\d{1,4}-\d{2})?)\s*$""", re.IGNORECASE),
 )
 
+# an item's metadata rows before its first section, in any system: no body text
+METADATA_ROWS = (
+    # Dok.nr.: 2012-202935, Dokumentnr.: 88, Sagsnr.: 12/27845, Sagen afgøres i: Byrådet, J.nr.: 01.02, Initialer: PIM
+    verbose(r"^(?:dok\.?\s?nr|dokument\s?nr|sagsnr|sagen\safgøres\si|j\.?\s?nr|initialer)\.?\s*:", re.IGNORECASE),
+    verbose(r"^dok\.\s\d[\d/-]+$", re.IGNORECASE),  # Dok. 306-2019-263412
+    verbose(r"^(?:åben|åbent|lukket)(?:\s(?:sag|punkt))?$", re.IGNORECASE),  # Åbent, Lukket punkt
+    verbose(r"^.{3,80}\sden\s.{6,20}\spunkt\s\d+$", re.IGNORECASE),  # Økonomiudvalget den 04.12.2012 punkt 1
+)
+
 TEMPLATE = Template(
     name="generic",
     case_numbers=CASE_NUMBERS,
@@ -39,5 +48,5 @@ TEMPLATE = Template(
         verbose(r"^\d{4}\s?[-–]\s?\d{3,7}\s+[-–]\s+"),  # 2012-208960 - Title
         verbose(r"^\d{1,3}\s+(?:Åben|Lukket)\s+(?P<title>.+?)(?:\s+\d{2,7}/\d{2})?$"),  # 1 Åben Title 222359/12
     ),
-    ignore=(verbose(r"^(?:dok\.?\s?nr|dokument\s?nr|initialer)\.?\s*:", re.IGNORECASE),),  # Dok.nr.: 2012-202935
+    ignore=METADATA_ROWS,
 )

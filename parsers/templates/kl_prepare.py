@@ -21,5 +21,4 @@ TEMPLATE = Template(
         verbose(r"^side\s*\|\s*\d+$", re.IGNORECASE),  # SIDE | 5
         verbose(r"^[^|]{2,80}\s\|\s\d{1,2}[-.]\d{1,2}[-.]\d{2,4}$"),  # KKR Hovedstaden | 02-09-2025
     ),
-    participant_headings=("deltagere", "afbud"),
 )

@@ -13,5 +13,4 @@ TEMPLATE = Template(
         verbose(r"^(?:Dato|Tid|Sted)\s*:$"),  # Dato:  (the value stacked in a column beside it)
     ),
     headings={"oplæg": "Oplæg", "referat": "Beslutning"},
-    participant_headings=("deltagere", "afbud", "fraværende"),
 )
