@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from parsers.model import Line
 from parsers.normalize import clean_line, split_lines
-from parsers.ocr_rows import without_trailing_specks
+from parsers.ocr_rows import mended_number, without_trailing_specks
 from parsers.settings import DEFAULT, ParserSettings
 from parsers.templates import GENERIC, Template
 from parsers.vocabulary import heading_name
@@ -78,7 +78,8 @@ def to_rows(lines: Sequence[Line], settings: ParserSettings = DEFAULT) -> list[R
 
 
 def _despeckled(rows: list[Row]) -> list[Row]:
-    """Rows without layout (OCR, plain text) without the specks OCR leaves at their ends (parsers/ocr_rows.py)."""
+    """Rows without layout (OCR, plain text) without the specks OCR leaves at their ends and with their item
+    numbers mended (parsers/ocr_rows.py)."""
     out: list[Row] = []
     for k, row in enumerate(rows):
         if row.has_layout:
@@ -86,7 +87,7 @@ def _despeckled(rows: list[Row]) -> list[Row]:
             continue
         after = rows[k + 1] if k + 1 < len(rows) else None
         ends = after is None or after.para_start or after.page != row.page
-        text = without_trailing_specks(row.text, ends)
+        text = mended_number(without_trailing_specks(row.text, ends))
         out.append(row if text == row.text else replace(row, text=text))
     return out
 

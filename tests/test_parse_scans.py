@@ -9,7 +9,7 @@ from parsers.document import lines_from_text, parse_document
 from parsers.items import mended_case
 from parsers.layout import to_rows
 from parsers.model import Line, Meeting
-from parsers.ocr_rows import without_trailing_specks
+from parsers.ocr_rows import mended_number, without_trailing_specks
 
 
 def _parse(text: str) -> Meeting:
@@ -175,3 +175,21 @@ def test_unfinished_last_line_is_not_taken_for_a_group_row() -> None:
     """The row before must end a sentence: a decision's last line without a full stop stays the decision."""
     text = PRINTOUT.replace("Godkendt.\n\nTil behandling - for lukkede døre\n", "Godkendt af\nFormand Hanne Staff\n")
     assert _sections(_parse(text), "90") == [("Beslutning", "Godkendt af Formand Hanne Staff")]
+
+
+def test_item_numbers_read_with_ocr_confusions_are_mended() -> None:
+    text = (TYPED_MINUTES.replace("Pkt. 1. FORH", "Pkt. l. FORH").replace("Pkt. 2. SKO", "Pkt. 2, SKO")
+            .replace("Pkt. 3. VEJ", "Pkt. 3! VEJ"))
+    meeting = _parse(text)
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "FORHANDLINGSPROTOKOLLEN"), ("2", "SKOLENS KAKKELOVNE"), ("3", "VEJEN TIL EGEDE MARK")]
+
+
+def test_number_mending_needs_a_digit_or_a_label() -> None:
+    assert mended_number("1O. Budgetopfølgning") == "10. Budgetopfølgning"
+    assert mended_number("I. Indledning") == "I. Indledning"  # a Roman numeral
+    assert mended_number("3, Borgerne ønsker") == "3, Borgerne ønsker"  # a list inside a sentence
+    assert mended_number("Punkt 7: Budget") == "Punkt 7: Budget"
+    rows = to_rows([Line(text="l. Godkendelse", page=1, size=10.0, bold=True),
+                    Line(text="Pkt. l. Godkendelse", page=1, size=10.0, bold=True)])
+    assert [r.text for r in rows] == ["l. Godkendelse", "Pkt. l. Godkendelse"]  # a text layer is as printed
