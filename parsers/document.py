@@ -123,8 +123,10 @@ def _closed_decision(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
 def _item(rows: Sequence[Row], number: str, heading_title: str, group_title: str | None, start: int,
           content_start: int, end: int, case_number: str | None = None, initials: str | None = None,
-          template: Template = GENERIC, closed_mark: bool = False) -> Item:
-    content = rows[content_start:end]
+          template: Template = GENERIC, closed_mark: bool = False, lead: str | None = None) -> Item:
+    content = list(rows[content_start:end])
+    if lead:  # the first text, typed on the heading row after the title
+        content.insert(0, Row(text=lead, page=rows[start].page, para_start=True))
     title, closed = closed_title(heading_title)
     closed = closed or closed_mark  # 'Lukket sag' on the case-number row
     sections = split_sections(content)
@@ -157,7 +159,7 @@ def _numbered_items(rows: Sequence[Row], headings: Sequence[NumberedHeading], to
         group = heading.number.split(".")[0] if hierarchical and "." in heading.number else None
         group_title = groups.get(group) or toc_groups.get(group) if group else None
         items.append(_item(rows, heading.number, heading.title, group_title, heading.row, heading.content_start, end,
-                           template=template))
+                           template=template, lead=heading.text))
         spans.append(ItemSpan(number=heading.number, start=heading.row, content_start=heading.content_start, end=end))
     return items
 

@@ -193,3 +193,30 @@ def test_number_mending_needs_a_digit_or_a_label() -> None:
     rows = to_rows([Line(text="l. Godkendelse", page=1, size=10.0, bold=True),
                     Line(text="Pkt. l. Godkendelse", page=1, size=10.0, bold=True)])
     assert [r.text for r in rows] == ["l. Godkendelse", "Pkt. l. Godkendelse"]  # a text layer is as printed
+
+
+def test_labelled_item_numbers_need_no_section_labels_under_them() -> None:
+    """Old minutes print 'Pkt. 1.', 'Pkt. 2.' over plain paragraphs: the label word is the evidence."""
+    meeting = _parse(TYPED_MINUTES.replace("Beslutning: ", "").replace("Sagsfremstilling: ", ""))
+    assert [i.number for i in meeting.items] == ["1", "2", "3"]
+    assert _sections(meeting, "3")[0][1].startswith("Lodsejerne ønsker vejen grusbelagt inden frosten.")
+
+
+def test_bare_numbered_paragraphs_without_sections_stay_text() -> None:
+    """Without a label word and without sections, '1.', '2.' paragraphs are a list, not items."""
+    text = TYPED_MINUTES.replace("Beslutning: ", "").replace("Sagsfremstilling: ", "").replace("Pkt. ", "")
+    assert _parse(text).items == ()
+
+
+def test_title_and_text_typed_on_one_row_are_split() -> None:
+    text = (TYPED_MINUTES
+            .replace("Pkt. 1. FORHANDLINGSPROTOKOLLEN\n\nBeslutning: ", "Ad pkt. 1. Forhandlingsprotokollen. ")
+            .replace("Pkt. 2. SKOLENS KAKKELOVNE\n\nSagsfremstilling: ", "Ad pkt. 2. Skolens kakkelovne. ")
+            .replace("Pkt. 3. VEJEN TIL EGEDE MARK\n\nSagsfremstilling: ",
+                     "Ad pkt. 3. Vejen nr. 4 til Egede Mark. "))
+    meeting = _parse(text)
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Forhandlingsprotokollen"), ("2", "Skolens kakkelovne"), ("3", "Vejen nr. 4 til Egede Mark")]
+    assert _sections(meeting, "1") == [("Sagsfremstilling", "Protokollen fra sidste møde oplæstes og godkendtes.")]
+    assert _sections(meeting, "3") == [("Sagsfremstilling", "Lodsejerne ønsker vejen grusbelagt inden frosten."),
+                                       ("Beslutning", "Bevilget 800 kr. af vejkontoen.")]
