@@ -1,8 +1,8 @@
 """OCR noise at the end of a row, taken off before the row is parsed.
 
 Tesseract reads a speck of dust or a bit of a rule beside the text as a glyph of its own, and it lands at the
-end of the line as a token of one character: 'Indstilling .' (so the heading is no longer a heading),
-'Fraværende: Ingen. | |', 'sognet. i' (a speck read as the letter i after the paragraph's last full stop).
+end of the line as a token of one character: 'Fraværende: Ingen. | |', 'sognet. i' (a speck read as the letter
+i after the paragraph's last full stop); a full stop set apart from its word ('Indstilling .') joins it again.
 Item numbers at a row's start are read with the usual confusions ('Pkt. l.' for 'Pkt. 1.', '1O.' for '10.',
 '2!' for '2.'): mended where the context says it is a number (a digit in it, or 'Pkt.'/'Punkt' before it).
 Only rows without type styles get this (OCR output or plain text): a text layer's words are what was printed.
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-# lone marks after a word: ' .', ' |', " '", ' ‘', ' ,' (one or more such tokens, each after a space)
-_TRAILING_MARKS = re.compile(r"(?:\s+[|.,'`´‘’¦_~]+)+$")
+# lone marks after a word: ' |', " '", ' ‘' (one or more such tokens, each after a space)
+_TRAILING_MARKS = re.compile(r"(?:\s+[|'`´‘’¦_~]+)+$")
+# a full stop or comma OCR set apart from its word: 'Region Østdanmark .' is 'Region Østdanmark.'
+_DETACHED_STOP = re.compile(r"(?<=\w)\s+([.,])$")
 # a lone 'i', 'l' or 'I' after a sentence's full stop at a paragraph's end (a real 'i' would go on below)
 _TRAILING_LETTER = re.compile(r"(?<=[.!?])\s+[ilI|]$")
 
@@ -20,10 +22,10 @@ _TRAILING_LETTER = re.compile(r"(?<=[.!?])\s+[ilI|]$")
 def without_trailing_specks(text: str, paragraph_ends: bool) -> str:
     """`text` without the one-character tokens a speck leaves at its end; a lone letter after a full stop only
     where the paragraph ends on this row (mid-paragraph 'kr. i' goes on 'et år' in the next row)."""
-    cleaned = _TRAILING_MARKS.sub("", text)
+    cleaned = _DETACHED_STOP.sub(r"\1", _TRAILING_MARKS.sub("", text))
     if paragraph_ends:
         cleaned = _TRAILING_LETTER.sub("", cleaned)
-        cleaned = _TRAILING_MARKS.sub("", cleaned)
+        cleaned = _DETACHED_STOP.sub(r"\1", _TRAILING_MARKS.sub("", cleaned))
     return cleaned or text
 
 

@@ -82,7 +82,7 @@ def _heading(row: Row, current: _Open | None, above: Row | None = None) -> tuple
             return None  # an attachment called 'Indstilling' right under 'Bilag'
         if name == "Indstilling" and current and current.name == "Indstilling":
             return None  # 'Beslutningspunkter' then 'Det indstilles:' is one section
-        return name, row.text.rstrip(" :"), ""
+        return name, row.text.rstrip(" :."), ""
     decision = dated_decision(row.text)
     if decision:
         return "Beslutning", decision[0], decision[1]

@@ -108,6 +108,8 @@ def test_lone_letter_after_the_last_full_stop_goes_only_where_the_paragraph_ends
     assert without_trailing_specks("ramme på 4,2 mio. kr. i", paragraph_ends=False) == "ramme på 4,2 mio. kr. i"
     assert without_trailing_specks("Fraværende: Ingen. | |", paragraph_ends=False) == "Fraværende: Ingen."
     assert without_trailing_specks("Referat : '", paragraph_ends=True) == "Referat :"
+    assert without_trailing_specks("den kommende Region Østdanmark .", paragraph_ends=False) == (
+        "den kommende Region Østdanmark.")  # a full stop set apart is kept, joined to its word
     rows = to_rows(lines_from_text("Beløbet er 4,2 mio. kr. i\net år.\n\nsognet. i\n"))
     assert [r.text for r in rows] == ["Beløbet er 4,2 mio. kr. i", "et år.", "sognet."]
 
