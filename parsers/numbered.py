@@ -105,6 +105,8 @@ def candidates(rows: Sequence[Row], skip: frozenset[int]) -> list[NumberedHeadin
             continue
         labelled = bool(match.group("label")) and not row.has_layout
         title, rest = _title_and_text(match.group("title")) if labelled else (match.group("title"), None)
+        if labelled and not rest:
+            title = title.rstrip(" :")  # 'Pkt. 2. Skolens kakkelovne:' over its text
         end = i + 1 if rest else _continuation(rows, i + 1, row)
         title = join_lines([title] + [r.text for r in rows[i + 1:end]])
         if re.search(r"[,;:]$", title) or len(title) > 250:
@@ -114,9 +116,10 @@ def candidates(rows: Sequence[Row], skip: frozenset[int]) -> list[NumberedHeadin
     return found
 
 
-# a title and its text on one row, as old minutes type them: 'Pkt. 2. Skolens kakkelovne. Lærer Madsen har ...'
+# a title and its text on one row, as old minutes type them: 'Pkt. 2. Skolens kakkelovne. Lærer Madsen har ...',
+# 'Pkt. 2. Skolens kakkelovne: Lærer Madsen har ...'
 # (the title ends in a word of three letters or more, not an initial or 'nr.'; the text goes on for three words)
-_TITLE_THEN_TEXT = re.compile(r"^(?P<title>.{3,80}?[A-Za-zÆØÅæøå]{3})\.\s+(?P<text>[A-ZÆØÅ][a-zæøå]*\s+\S+\s+\S.*)$")
+_TITLE_THEN_TEXT = re.compile(r"^(?P<title>.{3,80}?[A-Za-zÆØÅæøå]{3})[.:]\s+(?P<text>[A-ZÆØÅ][a-zæøå]*\s+\S+\s+\S.*)$")
 _ABBREVIATION_END = re.compile(r"\b(?:ang|bl\.a|ca|evt|jf|inkl|ekskl|mht|vedr|pga|bla)$", re.IGNORECASE)
 
 

@@ -222,3 +222,16 @@ def test_title_and_text_typed_on_one_row_are_split() -> None:
     assert _sections(meeting, "1") == [("Sagsfremstilling", "Protokollen fra sidste møde oplæstes og godkendtes.")]
     assert _sections(meeting, "3") == [("Sagsfremstilling", "Lodsejerne ønsker vejen grusbelagt inden frosten."),
                                        ("Beslutning", "Bevilget 800 kr. af vejkontoen.")]
+
+
+def test_labelled_title_ending_in_a_colon_is_a_title() -> None:
+    """'Pkt. 2. Skolens kakkelovne:' over its text, or with the text after the colon on the same row."""
+    text = (TYPED_MINUTES.replace("Pkt. 1. FORHANDLINGSPROTOKOLLEN", "Pkt. 1. Forhandlingsprotokollen:")
+            .replace("Pkt. 2. SKOLENS KAKKELOVNE\n\nSagsfremstilling: ", "Pkt. 2. Skolens kakkelovne: ")
+            .replace("Pkt. 3. VEJEN TIL EGEDE MARK", "Pkt. 3. Vejen til Egede Mark:"))
+    meeting = _parse(text)
+    assert [(i.number, i.title) for i in meeting.items] == [
+        ("1", "Forhandlingsprotokollen"), ("2", "Skolens kakkelovne"), ("3", "Vejen til Egede Mark")]
+    assert _sections(meeting, "2")[0] == (
+        "Sagsfremstilling", "Lærer Madsen har meddelt, at to kakkelovne i den store skolestue ryger og ikke kan "
+        "holde varmen.")
