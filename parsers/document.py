@@ -22,7 +22,7 @@ from parsers.sections import section_rows, split_sections
 from parsers.settings import DEFAULT, ParserSettings
 from parsers.templates import GENERIC, Template, choose
 from parsers.toc import find_toc
-from parsers.vocabulary import document_headings
+from parsers.vocabulary import dated_decision, document_headings, heading_name
 
 END_MARKERS = frozenset({"underskriftsside", "underskrifter", "mødet hævet", "lukket referat", "lukket dagsorden"})
 
@@ -41,7 +41,20 @@ def _content_end(rows: Sequence[Row], start: int, end: int) -> int:
             return k
     while end - 1 > start and end < len(rows) and _group_over(rows[end - 1], rows[end]):
         end -= 1
+    if end - 2 >= start and end < len(rows) and typed_group_row(rows, end - 1):
+        end -= 1
     return end
+
+
+def typed_group_row(rows: Sequence[Row], k: int) -> bool:
+    """'Til behandling - for åbne døre' between one item's last sentence and the next item's heading, in a scan
+    or a text file (no type styles to tell it by): a short capitalised line that ends no sentence and is no
+    label, heading or case row, right after a row that does end one. It heads the items after it."""
+    row = rows[k]
+    text = row.text
+    return (not row.has_layout and k > 0 and 3 <= len(text) <= 60 and text[:1].isupper()
+            and not re.search(r"[.,;:!?]$|:\s", text) and not heading_name(text) and not dated_decision(text)
+            and not GENERIC.case_match(text) and bool(re.search(r"[.!?]$", rows[k - 1].text)))
 
 
 def _group_over(row: Row, heading: Row) -> bool:
@@ -88,6 +101,8 @@ def _items(rows: Sequence[Row], anchors: Sequence[Anchor], toc: Sequence[TocEntr
     numbers = number_items(rows, anchors, headings, toc)
     items: list[Item] = []
     for k, (anchor, heading, (number, group_title)) in enumerate(zip(anchors, headings, numbers, strict=True)):
+        if group_title is None and heading.start > low and typed_group_row(rows, heading.start - 1):
+            group_title = rows[heading.start - 1].text
         end = headings[k + 1].start if k + 1 < len(anchors) else len(rows)
         end = _content_end(rows, anchor.row + 1, end)
         if "." in number:
@@ -108,8 +123,10 @@ def _closed_decision(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
 def _item(rows: Sequence[Row], number: str, heading_title: str, group_title: str | None, start: int,
           content_start: int, end: int, case_number: str | None = None, initials: str | None = None,
-          template: Template = GENERIC, closed_mark: bool = False) -> Item:
-    content = rows[content_start:end]
+          template: Template = GENERIC, closed_mark: bool = False, lead: str | None = None) -> Item:
+    content = list(rows[content_start:end])
+    if lead:  # the first text, typed on the heading row after the title
+        content.insert(0, Row(text=lead, page=rows[start].page, para_start=True))
     title, closed = closed_title(heading_title)
     closed = closed or closed_mark  # 'Lukket sag' on the case-number row
     sections = split_sections(content, template.ignore + (GENERIC.ignore if template is not GENERIC else ()))
@@ -142,7 +159,7 @@ def _numbered_items(rows: Sequence[Row], headings: Sequence[NumberedHeading], to
         group = heading.number.split(".")[0] if hierarchical and "." in heading.number else None
         group_title = groups.get(group) or toc_groups.get(group) if group else None
         items.append(_item(rows, heading.number, heading.title, group_title, heading.row, heading.content_start, end,
-                           template=template))
+                           template=template, lead=heading.text))
         spans.append(ItemSpan(number=heading.number, start=heading.row, content_start=heading.content_start, end=end))
     return items
 

@@ -74,7 +74,7 @@ def roles(trace: Trace) -> list[RowRole]:
 
 def _group_row(row: Row, trace: Trace) -> str | None:
     groups = {i.heading for i in trace.meeting.items if i.heading}
-    return next((g for g in groups if row.text.endswith(g) and row.text[:1].isdigit()), None)
+    return next((g for g in groups if row.text == g or (row.text.endswith(g) and row.text[:1].isdigit())), None)
 
 
 def _roles(trace: Trace) -> Iterator[RowRole]:

@@ -82,7 +82,7 @@ def find_anchors(rows: Sequence[Row], skip: frozenset[int], template: Template =
             match = None if i in skip else patterns.case_match(row.text)
             if match:
                 initials = match.groupdict().get("initials")
-                anchors.append(Anchor(row=i, case_number=match.group("case"), initials=initials,
+                anchors.append(Anchor(row=i, case_number=mended_case(match.group("case")), initials=initials,
                                       closed=bool(CLOSED_MARK.search(row.text))))
         if anchors or patterns is GENERIC:
             anchors = _with_styled_titles(rows, _with_number_rows(rows, anchors, skip), skip)
@@ -132,6 +132,15 @@ def _with_group_items(rows: Sequence[Row], anchors: list[Anchor], skip: frozense
         groups[i] = g
         out.append(Anchor(row=i, case_number=None, initials=None, number=match.group("g")))
     return sorted(out, key=lambda a: a.row)
+
+
+# a KLE journal number whose facet letter OCR read as a zero: '00.30.10009' is '00.30.10Ø09' (only Ø looks like 0)
+_KLE_ZERO_FACET = re.compile(r"^(\d{2}\.\d{2}\.\d{2})0(\d{2})$")
+
+
+def mended_case(case: str) -> str:
+    """The case number as printed, with a KLE facet read as '0' given back its Ø."""
+    return _KLE_ZERO_FACET.sub(r"\1Ø\2", case)
 
 
 def _with_number_rows(rows: Sequence[Row], anchors: list[Anchor], skip: frozenset[int]) -> list[Anchor]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parsers.model import Line
 from parsers.normalize import clean_line, split_lines
+from parsers.ocr_rows import mended_number, without_trailing_specks
 from parsers.settings import DEFAULT, ParserSettings
 from parsers.templates import GENERIC, Template
 from parsers.vocabulary import heading_name
@@ -74,7 +75,22 @@ def to_rows(lines: Sequence[Line], settings: ParserSettings = DEFAULT) -> list[R
         rows.append(Row(text=text, page=line.page, para_start=blank_before or gap, bold=line.bold, size=line.size,
                         indented=line.text[:1].isspace(), raw=line.text, top=line.top))
         blank_before = False
-    return rows
+    return _despeckled(rows)
+
+
+def _despeckled(rows: list[Row]) -> list[Row]:
+    """Rows without layout (OCR, plain text) without the specks OCR leaves at their ends and with their item
+    numbers mended (parsers/ocr_rows.py)."""
+    out: list[Row] = []
+    for k, row in enumerate(rows):
+        if row.has_layout:
+            out.append(row)
+            continue
+        after = rows[k + 1] if k + 1 < len(rows) else None
+        ends = after is None or after.para_start or after.page != row.page
+        text = mended_number(without_trailing_specks(row.text, ends))
+        out.append(row if text == row.text else replace(row, text=text))
+    return out
 
 
 def _key(text: str) -> str:

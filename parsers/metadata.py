@@ -51,9 +51,10 @@ _TIME_ONLY = re.compile(r"^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}$", re.IGNORECASE)
 MAX_PLACE_ROWS = 5
 _BODY_PATTERNS = (
     re.compile(r"^(KKR\s+\w+)$", re.IGNORECASE),
-    # 'Referat Aarhus Byråd d. 27-08-2025', 'Kommunalbestyrelsen', 'Referat - Regionsrådet 2018-2021'
+    # 'Referat Aarhus Byråd d. 27-08-2025', 'Kommunalbestyrelsen', 'Referat - Regionsrådet 2018-2021',
+    # 'VESTER EGEDE SOGNERÅD' (a parish council, to 1970; Danish OCR reads a typed capital O as Ø: 'SØGNERÅD')
     re.compile(r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s*[-–]?\s+(?:for\s+|fra\s+)?)?"
-               r"((?:[A-ZÆØÅ][\wæøå-]+\s+)?(?:Byråd|Kommunalbestyrelse|Regionsråd)(?:n|et)?)"
+               r"((?:[A-ZÆØÅ][\wæøå-]+\s+){0,2}?(?:Byråd|Kommunalbestyrelse|Regionsråd|S[oø]gneråd|Amtsråd)(?:n|et)?)"
                r"(?:\s+(?:d\.|den)\s+.*|\s+\d{4}\s?-\s?\d{4}"
                r"|\s*[-–]\s*(?:referat|dagsorden|beslutningsprotokol)(?:\s*[-–].*)?)?$",  # 'Byrådet - Referat'
                re.IGNORECASE),
@@ -312,7 +313,8 @@ def _place_after_time(rows: Sequence[Row]) -> str | None:
 def _largest_name(rows: Sequence[Row]) -> str | None:
     """A cover without a known body word: the name set largest on the first page (not the kind, a date or
     a label), 'Mødesystemgruppen' over 'Tværgående møder'."""
-    front = [r for r in rows[:FRONT_ROWS] if r.page == rows[0].page and r.size]
+    # an OCR row's size is its words' box height (descenders and all), not a type size: only a text layer says
+    front = [r for r in rows[:FRONT_ROWS] if r.page == rows[0].page and r.size and r.has_layout]
     names = [r for r in front if 3 <= len(r.text) <= 80 and not _KIND_WORD.fullmatch(unspace(r.text).strip())
              and not iso_date(r.text) and not r.text.endswith(":") and not re.search(r"\d{1,2}[:.]\d{2}", r.text)
              and not re.search(r"[.;,]$", r.text)]

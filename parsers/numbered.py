@@ -20,7 +20,8 @@ from parsers.normalize import join_lines
 from parsers.vocabulary import dated_decision, heading_name, inline_heading
 
 _NUMBERED = re.compile(r"""
-    ^(?:Punkt\s+|Pkt\.\s*)?(?P<num>\d{1,3}(?:\.\d{1,2})?)    # 7. / Punkt 7: / 3.2 / Pkt. 7
+    ^(?P<label>Punkt\s+|Pkt\.\s*|Ad\s+(?:pkt\.|punkt)\s*)?   # Punkt 7: / Pkt. 7 / Ad pkt. 7 (old minutes)
+    (?P<num>\d{1,3}(?:\.\d{1,2})?)                          # 7. / 3.2
     (?:\.|:|\.?(?=\s+\d?[A-ZÆØÅ]|\s+\((?:Åben|Åbent|Lukket)\)))  # '3.2 Title', '1 (Åben) Godkendelse'
     \s+(?P<title>[\dA-ZÆØÅ\"”'(].{1,200})$""", re.VERBOSE)
 _OPEN_END = re.compile(r"(?:[-,&/]|\b(?:og|i|for|til|af|på|med|om|fra|ved|under|efter|mellem|samt))$")
@@ -40,6 +41,8 @@ class NumberedHeading:
     number: str
     title: str
     content_start: int
+    labelled: bool = False  # 'Pkt. 7.' / 'Punkt 7:' in a scan or text file: the word says it is an item
+    text: str | None = None  # the item's first text, typed on the heading row after the title
 
 
 def _body_size(rows: Sequence[Row]) -> float | None:
@@ -100,12 +103,32 @@ def candidates(rows: Sequence[Row], skip: frozenset[int]) -> list[NumberedHeadin
             continue
         if not (_stands_out(row, body_size) or _section_follows(rows, i)):
             continue
-        end = _continuation(rows, i + 1, row)
-        title = join_lines([match.group("title")] + [r.text for r in rows[i + 1:end]])
+        labelled = bool(match.group("label")) and not row.has_layout
+        title, rest = _title_and_text(match.group("title")) if labelled else (match.group("title"), None)
+        if labelled and not rest:
+            title = title.rstrip(" :")  # 'Pkt. 2. Skolens kakkelovne:' over its text
+        end = i + 1 if rest else _continuation(rows, i + 1, row)
+        title = join_lines([title] + [r.text for r in rows[i + 1:end]])
         if re.search(r"[,;:]$", title) or len(title) > 250:
             continue
-        found.append(NumberedHeading(row=i, number=match.group("num"), title=title, content_start=end))
+        found.append(NumberedHeading(row=i, number=match.group("num"), title=title, content_start=end,
+                                     labelled=labelled, text=rest))
     return found
+
+
+# a title and its text on one row, as old minutes type them: 'Pkt. 2. Skolens kakkelovne. Lærer Madsen har ...',
+# 'Pkt. 2. Skolens kakkelovne: Lærer Madsen har ...'
+# (the title ends in a word of three letters or more, not an initial or 'nr.'; the text goes on for three words)
+_TITLE_THEN_TEXT = re.compile(r"^(?P<title>.{3,80}?[A-Za-zÆØÅæøå]{3})[.:]\s+(?P<text>[A-ZÆØÅ][a-zæøå]*\s+\S+\s+\S.*)$")
+_ABBREVIATION_END = re.compile(r"\b(?:ang|bl\.a|ca|evt|jf|inkl|ekskl|mht|vedr|pga|bla)$", re.IGNORECASE)
+
+
+def _title_and_text(text: str) -> tuple[str, str | None]:
+    """(title, text after it on the same row, or None)."""
+    match = _TITLE_THEN_TEXT.match(text)
+    if not match or _ABBREVIATION_END.search(match.group("title")):
+        return text, None
+    return match.group("title"), match.group("text")
 
 
 def _similar(a: str, b: str) -> float:
@@ -165,6 +188,8 @@ def _chain(rows: Sequence[Row], found: Sequence[NumberedHeading]) -> list[Number
     def backed(i: int, j: int) -> bool:
         if "." not in found[i].number and found[j].number == f"{found[i].number}.1":
             return True
+        if found[i].labelled and found[j].labelled:
+            return True  # minutes that print 'Pkt. 1.', 'Pkt. 2.' over plain paragraphs, with no section labels
         return bool(_sections_between(rows, found[i].content_start, found[j].row))
 
     best = [1] * n
@@ -173,8 +198,8 @@ def _chain(rows: Sequence[Row], found: Sequence[NumberedHeading]) -> list[Number
         for i in range(j):
             if _successor(found[i].number, found[j].number, MISSED) and backed(i, j) and best[i] + 1 >= best[j]:
                 best[j], previous[j] = best[i] + 1, i
-    ends = [j for j in range(n) if len(_sections_between(rows, found[j].content_start, len(rows))) >= (
-        1 if best[j] > 1 else SINGLE_ITEM_SECTIONS)]
+    ends = [j for j in range(n) if (best[j] > 1 and found[j].labelled) or len(
+        _sections_between(rows, found[j].content_start, len(rows))) >= (1 if best[j] > 1 else SINGLE_ITEM_SECTIONS)]
     if not ends:
         return []
     last = max(ends, key=lambda j: (best[j], j))

@@ -58,7 +58,13 @@ def _close(section: _Open) -> Section:
                    page_start=min(pages) if pages else None, page_end=max(pages) if pages else None)
 
 
-def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
+def _after_sentence(row: Row, above: Row | None) -> bool:
+    """OCR keeps no paragraph break between two short paragraphs of typed minutes ('Sagsfremstilling: ...
+    frosten.' / 'Beslutning: Bevilget ...'): without type styles, a row after a finished sentence starts anew."""
+    return not row.has_layout and above is not None and bool(re.search(r"[.!?]$", above.text))
+
+
+def _heading(row: Row, current: _Open | None, above: Row | None = None) -> tuple[str, str, str] | None:
     """(canonical name, heading as written, text after it on the same line) if the row opens a section."""
     name = heading_name(row.text)
     if name and current and current.name == PROPOSAL and not row.bold and (
@@ -69,12 +75,12 @@ def _heading(row: Row, current: _Open | None) -> tuple[str, str, str] | None:
             return None  # an attachment called 'Indstilling' right under 'Bilag'
         if name == "Indstilling" and current and current.name == "Indstilling":
             return None  # 'Beslutningspunkter' then 'Det indstilles:' is one section
-        return name, row.text.rstrip(" :"), ""
+        return name, row.text.rstrip(" :."), ""
     decision = dated_decision(row.text)
     if decision:
         return "Beslutning", decision[0], decision[1]
     # at a paragraph start, or as the item's first row (right under its title or case-number row)
-    starts = row.para_start or current is None
+    starts = row.para_start or current is None or _after_sentence(row, above)
     inline = inline_heading(row.text) if starts and not (current and current.name == PROPOSAL) else None
     if inline:
         return inline  # 'Beslutning: Godkendt.', 'Referat: Alle skal have indhold.'
@@ -90,10 +96,12 @@ def split_sections(rows: Sequence[Row], ignore: Sequence[re.Pattern[str]] = GENE
     Rows before the first section that match `ignore` (the template's metadata rows) are no body text."""
     sections: list[Section] = []
     current: _Open | None = None
+    above: Row | None = None
     for row in rows:
         if _LABEL.match(row.text):
             continue
-        found = _heading(row, current)
+        found = _heading(row, current, above)
+        above = row
         if found:
             if current:
                 sections.append(_close(current))
@@ -116,8 +124,10 @@ def section_rows(rows: Sequence[Row], name: str) -> list[list[Row]]:
     """The rows under each heading with this canonical name (for attachments)."""
     out: list[list[Row]] = []
     current: _Open | None = None
+    above: Row | None = None
     for row in rows:
-        found = _heading(row, current)
+        found = _heading(row, current, above)
+        above = row
         if found:
             current = _Open(name=found[0], heading=found[1])
             if found[0] == name:

@@ -79,7 +79,7 @@ def document_headings(headings: Mapping[str, str]) -> Iterator[None]:
 
 def heading_name(text: str) -> str | None:
     """The canonical section name if the whole line is a known heading, else None."""
-    key = re.sub(r"\s*:\s*$", "", text.strip()).casefold()
+    key = re.sub(r"\s*[:.]\s*$", "", text.strip()).casefold()  # 'Beslutning:', typed 'Beslutning.'
     extra = _DOCUMENT_HEADINGS.get()
     if key in extra:
         return extra[key]

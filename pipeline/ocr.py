@@ -32,6 +32,7 @@ from PIL import Image, ImageFilter
 
 from parsers.model import Line
 from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError, TooLargeError
+from pipeline.ocr_image import remove_rules
 
 LOW_CONFIDENCE = 55.0  # below this mean word confidence a page may be sideways or upside down
 INSTALL_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-dan"
@@ -275,7 +276,7 @@ def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
 
 
 def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, scale: float | None = None,
-                despeckle: bool = False, smooth: bool = True) -> Path:
+                despeckle: bool = False, smooth: bool = True, clean_rules: bool = True) -> Path:
     """The page as a gray image at `scale` pixels per point (default: `dpi` of the page's own size).
 
     Without `smooth`, images are not interpolated (for a scan rendered at its own pixels: a bilevel scan
@@ -290,6 +291,8 @@ def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, sc
     image = bitmap.to_pil()
     if despeckle:
         image = image.filter(ImageFilter.MedianFilter(3))
+    if clean_rules:  # underlines garble the words they touch (pipeline/ocr_image.py)
+        image = remove_rules(image, dpi)[0]
     histogram = image.histogram()
     if histogram[0] + histogram[255] == image.width * image.height:
         image = image.convert("1")

@@ -24,9 +24,14 @@ SCRIPT = HERE / "data" / "systems" / "score_systems.py"
 # s16-parse (20 documents: two new born-digital layouts; scans untouched): items 0.965, titles 1.00, cases 1.00,
 # bounds 0.916, decisions 0.917, participants 1.00; kind 1.00, body 0.95, date 1.00, time 1.00, place 1.00;
 # every born-digital document 1.00 on every figure (the misses are the scans' OCR)
-FLOORS = {"items": 0.95, "titles": 0.98, "case_numbers": 0.98, "section_bounds": 0.90, "decisions": 0.90,
-          "participants": 0.97}
-META_FLOORS = {"kind": 0.97, "body": 0.93, "date": 0.97, "start_time": 0.97, "location": 0.97}
+# s16-scans (underlines painted over before OCR, OCR-row fixes; load ~12): items 0.99, titles 1.00, cases 0.98,
+# bounds 0.97, decisions 0.96, participants 1.00; kind, body, date, time, place 1.00. The four scans: items 1.00
+# each, bounds and decisions 1.00 each (kommunalbestyrelse 2002: case numbers 0.67, 'J.nr.' read without its Ø)
+FLOORS = {"items": 0.98, "titles": 0.98, "case_numbers": 0.97, "section_bounds": 0.95, "decisions": 0.95,
+          "participants": 0.98}
+META_FLOORS = {"kind": 0.97, "body": 0.97, "date": 0.97, "start_time": 0.97, "location": 0.97}
+# each scanned layout on its own: OCR'd rows have no type styles, so a loss there shows in no born-digital twin
+SCAN_FLOORS = {"items": 0.95, "section_bounds": 0.95, "decisions": 0.95}
 BORN_DIGITAL_FLOOR = 0.99  # each born-digital document, on items, bounds and decisions
 
 
@@ -58,3 +63,9 @@ def test_macro_figures_on_other_systems_stay_at_their_level(tmp_path: Path) -> N
     for name, floor in META_FLOORS.items():
         value = sum(float(doc["meta"][name]) for doc in docs) / n
         assert value >= floor, f"meeting {name}: macro {value:.3f} < {floor}"
+    scans = {key: doc for key, doc in report.items() if isinstance(doc, dict) and key.endswith("_scan")}
+    assert len(scans) >= 4
+    for key, doc in scans.items():
+        for name, floor in SCAN_FLOORS.items():
+            assert scorer.figure(doc, name) >= floor, f"{key} {name}: {scorer.figure(doc, name):.3f} < {floor}"
+        assert doc["meta"]["body"] and doc["meta"]["date"], f"{key}: meeting body or date wrong"

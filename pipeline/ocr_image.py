@@ -1,0 +1,117 @@
+"""Page images cleaned before OCR: underlines and other long thin horizontal rules taken out.
+
+Typed minutes underline their headings, and a rule that touches the letters' descenders makes Tesseract read
+the whole line as noise ('Pkt. 1. FORHANDLINGSPROTOKOLLEN' underlined came out as 'kt. 1. FORHANDLIN TOK! EN').
+A rule is a run of dark pixels much longer than any letter stroke and at most a few pixels thick; it is
+painted over in the paper's tone, except where a letter's stem crosses it (dark above and below), so a
+'g' or 'p' above the rule keeps its tail. A page without such runs is returned as it was (no cost beyond
+the search).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+RULE_MIN_INCHES = 0.6  # a horizontal run at least this long is a rule, not a letter stroke (an 'm' is ~0.1 in)
+RULE_MAX_INCHES = 0.025  # and at most this thick (0.6 mm; a heavy stroke of bold type is thicker in runs)
+SKEW_ROWS = 1  # rows a rule may step up or down and still count as one run (a scan a degree or two askew)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCleaning:
+    """What `remove_rules` found: how many pixel rows carried a rule, how many pixels it painted over."""
+
+    rule_rows: int
+    pixels: int
+
+
+def _otsu(gray: np.ndarray) -> int:
+    """The gray level that best separates ink from paper (Otsu's threshold of the histogram)."""
+    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    levels = np.arange(256)
+    weight = np.cumsum(hist)
+    mean = np.cumsum(hist * levels)
+    between = (mean[-1] * weight / total - mean) ** 2 / np.maximum(weight * (total - weight), 1.0) * total
+    return int(np.argmax(between[:-1]))
+
+
+def _runs_at_least(mask: np.ndarray, length: int) -> np.ndarray:
+    """Pixels that belong to a horizontal run of at least `length` True pixels (an opening by a 1 x length line)."""
+    height, width = mask.shape
+    if length > width:
+        return np.zeros_like(mask)
+    counts = np.zeros((height, width + 1), dtype=np.int32)
+    np.cumsum(mask, axis=1, out=counts[:, 1:])
+    full = (counts[:, length:] - counts[:, :-length]) == length  # the `length` pixels from x on are all ink
+    # a pixel x is in such a run when a full window starts in x - length + 1 .. x
+    starts = np.zeros((height, width + length), dtype=np.int32)
+    np.cumsum(np.pad(full, ((0, 0), (length - 1, length - 1))), axis=1, out=starts[:, 1:])
+    return (starts[:, length:length + width] - starts[:, :width]) > 0
+
+
+def _spread(mask: np.ndarray, rows: int) -> np.ndarray:
+    """The mask with each pixel also set `rows` rows above and below: a rule on a page scanned a degree askew
+    steps down a row every few dozen pixels, and is one unbroken run only in the spread mask."""
+    out = mask.copy()
+    for shift in range(1, rows + 1):
+        out[shift:] |= mask[:-shift]
+        out[:-shift] |= mask[shift:]
+    return out
+
+
+def rule_mask(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Ink pixels of long thin horizontal rules (a few rows thick, straight or a degree or two askew) in a gray
+    page image at `dpi`."""
+    ink = gray < _otsu(gray)
+    long_runs = _runs_at_least(_spread(ink, SKEW_ROWS), max(20, round(RULE_MIN_INCHES * dpi)))
+    if not long_runs.any():
+        return long_runs
+    thick = max(2, round(RULE_MAX_INCHES * dpi)) + 2 * SKEW_ROWS
+    # a run belongs to a rule only where the long runs are thin in that column: a band of at most `thick` rows
+    tall = long_runs.copy()
+    for shift in range(1, thick + 1):  # long-run pixels with more than `thick` long-run pixels stacked above
+        tall[shift:] &= long_runs[:-shift]
+        tall[:shift] = False
+    return long_runs & ~_grow_up(tall, thick) & ink
+
+
+def _grow_up(mask: np.ndarray, rows: int) -> np.ndarray:
+    """The mask and the `rows` pixel rows above each of its pixels."""
+    out = mask.copy()
+    for shift in range(1, rows + 1):
+        out[:-shift] |= mask[shift:]
+    return out
+
+
+def _stems(ink: np.ndarray, mask: np.ndarray, reach: int) -> np.ndarray:
+    """Rule pixels a letter crosses: ink within `reach` rows above and below the rule's band in that column."""
+    height = ink.shape[0]
+    outside = ink & ~mask
+    up = np.zeros_like(mask)
+    down = np.zeros_like(mask)
+    for shift in range(1, reach + 1):
+        up[shift:] |= outside[:height - shift]
+        down[:height - shift] |= outside[shift:]
+    return mask & up & down
+
+
+def remove_rules(image: Image.Image, dpi: int) -> tuple[Image.Image, RuleCleaning]:
+    """The gray page with its horizontal rules painted in the paper's tone, and what was removed.
+
+    Returns the very image it was given when the page has no rule."""
+    if image.mode != "L":
+        return image, RuleCleaning(0, 0)
+    gray = np.asarray(image)
+    mask = rule_mask(gray, dpi)
+    if not mask.any():
+        return image, RuleCleaning(0, 0)
+    ink = gray < _otsu(gray)
+    thick = max(2, round(RULE_MAX_INCHES * dpi))
+    paint = mask & ~_stems(ink, mask, thick + 2)
+    paper = int(np.median(gray[~ink])) if (~ink).any() else 255
+    cleaned = gray.copy()
+    cleaned[_grow_up(paint, 1) | np.roll(paint, 1, axis=0)] = paper  # one pixel of the blurred edge too
+    return Image.fromarray(cleaned, mode="L"), RuleCleaning(int(mask.any(axis=1).sum()), int(paint.sum()))

@@ -1,0 +1,78 @@
+"""Rules (underlines) taken out of page images before OCR: the rule goes, the letters stay."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.ocr_image import remove_rules, rule_mask
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+DPI = 200
+PAPER, INK = 215, 30
+
+
+def _page(text: str, underline: bool, angle: float = 0.0) -> Image.Image:
+    """A strip of gray paper with one typed line, underlined just under its baseline (through the tails of
+    g, j, p: as a typewriter or a word processor underlines), turned by `angle`."""
+    image = Image.new("L", (1400, 160), PAPER)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 40) if FONT.exists() else ImageFont.load_default(40)
+    draw.text((40, 40), text, fill=INK, font=font)
+    if underline:
+        left, _, right, _ = draw.textbbox((40, 40), text, font=font)
+        baseline = draw.textbbox((40, 40), "H", font=font)[3]
+        draw.line((left, baseline + 4, right, baseline + 4), fill=INK, width=3)
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=PAPER) if angle else image
+
+
+def _ink(image: Image.Image) -> np.ndarray:
+    return np.asarray(image) < 120
+
+
+def test_page_without_rules_comes_back_untouched() -> None:
+    page = _page("Beslutning: Godkendt.", underline=False)
+    cleaned, found = remove_rules(page, DPI)
+    assert cleaned is page and found.pixels == 0
+
+
+def test_underline_of_a_typed_heading_is_painted_over() -> None:
+    plain = _page("Pkt. 2. Skolens kakkelovne og gulve", underline=False)
+    underlined = _page("Pkt. 2. Skolens kakkelovne og gulve", underline=True)
+    cleaned, found = remove_rules(underlined, DPI)
+    assert found.rule_rows >= 2 and found.pixels > 1000
+    extra_before = (_ink(underlined) & ~_ink(plain)).sum()
+    extra_after = (_ink(cleaned) & ~_ink(plain)).sum()
+    assert extra_after < 0.1 * extra_before  # the rule is gone
+    kept = (_ink(cleaned) & _ink(plain)).sum() / _ink(plain).sum()
+    assert kept > 0.93  # and the letters are still there (a few pixels of their feet go with the rule)
+
+
+def test_underline_on_a_skewed_scan_is_found_across_its_steps() -> None:
+    underlined = _page("Pkt. 3. VEJEN TIL EGEDE MARK", underline=True, angle=0.9)
+    plain = _page("Pkt. 3. VEJEN TIL EGEDE MARK", underline=False, angle=0.9)
+    cleaned, _ = remove_rules(underlined, DPI)
+    assert (_ink(cleaned) & ~_ink(plain)).sum() < 0.15 * (_ink(underlined) & ~_ink(plain)).sum()
+
+
+def test_thick_bar_and_short_strokes_are_not_rules() -> None:
+    image = Image.new("L", (1200, 200), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 40, 1100, 90), fill=INK)  # a redaction bar: long but thick
+    for x in range(100, 1100, 60):
+        draw.line((x, 150, x + 40, 150), fill=INK, width=3)  # a dashed line: thin but short pieces
+    assert not rule_mask(np.asarray(image), DPI).any()
+
+
+@pytest.mark.slow
+def test_underlined_heading_is_read_right_once_cleaned(tmp_path: Path) -> None:
+    """Real Tesseract: the underlined heading's words come out whole once the rule is gone."""
+    pytesseract = pytest.importorskip("pytesseract")
+    page = _page("Pkt. 1. FORHANDLINGSPROTOKOLLEN", underline=True, angle=0.5)
+    cleaned, _ = remove_rules(page, DPI)
+    path = tmp_path / "line.png"
+    cleaned.save(path)
+    text = pytesseract.image_to_string(str(path), lang="dan", config=f"--dpi {DPI} --psm 7")
+    assert "FORHANDLINGSPROTOKOLLEN" in text and "Pkt" in text
