@@ -323,7 +323,7 @@ def normalize(ctx: click.Context, source, join_paragraphs: bool) -> None:  # noq
     from parsers.repair import Repairer
     from pipeline.text import repair_and_normalize
 
-    repairer = Repairer.load(cache_dir=_settings(ctx).cache_dir)
+    repairer = Repairer.load(cache_dir=_settings(ctx).lexicon_dir)
     click.echo(repair_and_normalize(source.read(), repairer, join_paragraphs))
 
 

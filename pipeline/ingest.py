@@ -70,7 +70,7 @@ class Services:
             from pipeline.lock import writer_lock
 
             with writer_lock(self.settings.home, self.settings.lock_timeout):  # it may write the cache folder
-                self._repairer = Repairer.load(cache_dir=self.settings.cache_dir,
+                self._repairer = Repairer.load(cache_dir=self.settings.lexicon_dir,
                                                extra_vocabulary=archive_vocabulary(self.archive))
         return self._repairer
 
