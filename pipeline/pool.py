@@ -6,10 +6,11 @@ one document after another in the order the files were given, through the same `
 1`, so meeting ids, failure records and exports equal a sequential run.
 
 Cores: the pool has P = min(workers, files to read) processes and each one's OCR runs workers // P Tesseract
-processes, so there are never more Tesseract processes than `workers`. A single big scan is read in-process,
-its pages spread over all `workers` Tesseract processes (pipeline/ocr.py); in a batch each document worker
-takes one core. The lexicon is built once (in a short-lived child, if the machine's cache has none) before
-the pool starts; each worker loads it from the cache.
+processes, so there are never more Tesseract processes than `workers`. The parent commits the index once per
+20 documents or 10 s (pipeline/index_batch.py), the database per document as before. A single big scan is
+read in-process, its pages spread over all `workers` Tesseract processes (pipeline/ocr.py); in a batch each
+document worker takes one core. The lexicon is built once (in a short-lived child, if the machine's cache
+has none) before the pool starts; each worker loads it from the cache.
 
 Clean exits: workers ignore SIGINT (the parent decides), are killed with the parent (PR_SET_PDEATHSIG), and
 are killed by the parent on an interrupt; their Tesseract processes work in the parent's temporary folder,
@@ -180,6 +181,7 @@ def ingest_parallel(files: Iterable[Path], services: Services,
                     on_result: Callable[[FileResult], None]) -> list[FileResult]:
     """`ingest_paths` over a pool when at least two documents need reading; in-process otherwise."""
     from parsers import lexicon_cache
+    from pipeline.index_batch import batched
     from pipeline.ingest import ingest_file
     from pipeline.vocabulary import archive_vocabulary
 
@@ -206,14 +208,16 @@ def ingest_parallel(files: Iterable[Path], services: Services,
             done(path, lambda path=path: ingest_file(path, services))
         return results
     lexicon_cache.ensure(settings.lexicon_dir)
-    with DocumentPool(settings, archive_vocabulary(services.archive), size) as pool:
+    with DocumentPool(settings, archive_vocabulary(services.archive), size) as pool, batched(services) as batch:
         queued: deque[tuple[Path, int | None]] = deque()
         for path, ticket in _fill(pool, ahead, entries, queued):
             if ticket is None:  # missing, or already in the archive: as the sequential path says
                 done(path, lambda path=path: ingest_file(path, services))
-            else:
-                outcome = pool.result(ticket)
-                done(path, lambda path=path, o=outcome: ingest_file(path, services, read=lambda *_: o.unwrap()))
+                continue
+            outcome = pool.result(ticket)
+            done(path, lambda path=path, o=outcome: ingest_file(path, services, read=lambda *_: o.unwrap()))
+            if batch is not None:
+                batch.document_done()
     return results
 
 

@@ -130,3 +130,37 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
     assert process.returncode == 130, err
     time.sleep(0.5)
     assert not [pid for pid in seen if _alive(pid)], "a child outlived the interrupted ingest"
+
+
+DIES_BEFORE_THE_INDEX_COMMIT = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from pipeline.config import Settings
+from pipeline.index_batch import batched
+from pipeline.ingest import Services, ingest_file
+services = Services.open(Settings.resolve(home=sys.argv[1], workers=1))
+with batched(services, max_docs=100, max_seconds=3600) as batch:
+    for name in sys.argv[2:]:
+        assert ingest_file(Path(name), services).status == "ingested"
+        batch.document_done()
+    os._exit(9)  # killed after the database commits, before the batch's index commit
+"""
+
+
+def test_a_writer_killed_before_its_batched_index_commit_is_redone_by_the_next(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    code = DIES_BEFORE_THE_INDEX_COMMIT.format(root=str(ROOT))
+    died = subprocess.run([sys.executable, "-c", code, str(home), *map(str, BORN_DIGITAL[:2])],
+                          capture_output=True, text=True, timeout=600)
+    assert died.returncode == 9, died.stderr
+    markers = list((home / "index-pending").glob("*.json"))
+    assert len(markers) >= 2  # one per held meeting
+    stats = json.loads(run(home, "stats", "--json").stdout)
+    assert stats["ingested"] == 2
+    before = run(home, "search", "--json", "lærepladser")
+    assert before.returncode != 0 or json.loads(before.stdout)["total"] == 0  # the index never got them
+    run(home, "ingest", str(BORN_DIGITAL[2]))  # the next writer redoes the pending meetings first
+    assert not list((home / "index-pending").glob("*.json"))
+    after = json.loads(run(home, "search", "--json", "lærepladser").stdout)
+    assert after["total"] >= 1
