@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class BatchedIndex:
     """Stands in for the index during a batch: holds replace/delete writes until `flush`."""
 
-    def __init__(self, index: TextIndex, services: Services, max_docs: int = 20, max_seconds: float = 10.0) -> None:
+    def __init__(self, index: TextIndex, services: Services, max_docs: int = 20, max_seconds: float = 30.0) -> None:
         self.inner = index
         self._services = services
         self.max_docs = max_docs

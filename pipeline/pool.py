@@ -7,7 +7,7 @@ one document after another in the order the files were given, through the same `
 
 Cores: the pool has P = min(workers, files to read) processes and each one's OCR runs workers // P Tesseract
 processes, so there are never more Tesseract processes than `workers`. The parent commits the index once per
-20 documents or 10 s (pipeline/index_batch.py), the database per document as before. A single big scan is
+20 documents or 30 s (pipeline/index_batch.py), the database per document as before. A single big scan is
 read in-process, its pages spread over all `workers` Tesseract processes (pipeline/ocr.py); in a batch each
 document worker takes one core. The lexicon is built once (in a short-lived child, if the machine's cache
 has none) before the pool starts; each worker loads it from the cache.
