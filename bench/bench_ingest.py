@@ -153,20 +153,21 @@ def bench_batch(files: list[Path], worker_counts: list[int]) -> None:
     print(f"generated batch: {len(files)} files, {pages} pages ({load()})")
     wall, cpu = measured(lambda: pdftotext_all(files))
     print(f"  pdftotext              {pages / wall:8.0f} pages/s   wall {wall:6.1f} s  cpu {cpu:6.1f} s   (baseline)")
-    base = wall
+    base, base_cpu = wall, cpu
     for workers in worker_counts:
         with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
             wall, cpu = measured(lambda home=home, workers=workers: cli(Path(home), "ingest", "--workers",
                                                                         str(workers), *map(str, files)))
         print(f"  ingest --workers {workers:<3}   {pages / wall:8.0f} pages/s   wall {wall:6.1f} s  cpu {cpu:6.1f} s"
-              f"   ratio {base / wall:5.2f}   ({load()})")
+              f"   ratio {base / wall:5.2f}   cpu ratio {base_cpu / cpu:5.2f}   ({load()})")
     base_files = files[:5]
     wall, cpu = measured(lambda: pdftotext_all(base_files))
     small_pages = sum(pages_of(p) for p in base_files)
     with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
         ours, ours_cpu = measured(lambda: cli(Path(home), "ingest", *map(str, base_files)))
-    print(f"  5 files ({small_pages} pages) into a fresh folder: pdftotext {wall:5.2f} s, ingest {ours:5.2f} s "
-          f"(cpu {ours_cpu:5.2f} s), ratio {wall / ours:5.2f}   ({load()})")
+    print(f"  5 files ({small_pages} pages) into a fresh folder: pdftotext {wall:5.2f} s (cpu {cpu:5.2f} s), ingest "
+          f"{ours:5.2f} s (cpu {ours_cpu:5.2f} s), ratio {wall / ours:5.2f}, cpu ratio {cpu / ours_cpu:5.2f}"
+          f"   ({load()})")
     start, _ = measured(lambda: subprocess.run([sys.executable, str(ROOT / "cli.py"), "--help"],
                                                capture_output=True, check=True))
     print(f"  (of which the interpreter and `moedearkiv --help`: {start:4.2f} s)")
