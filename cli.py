@@ -29,6 +29,8 @@ def _dump(data: object) -> None:
 def _settings(ctx: click.Context) -> Settings:
     obj = ctx.obj
     chosen = {"engine": obj["engine"]} if obj["engine"] else {}
+    if obj.get("workers"):
+        chosen["workers"] = obj["workers"]
     return Settings.resolve(home=obj["home"], db_url=obj["db"], quiet=obj["quiet"], **chosen)
 
 
@@ -111,11 +113,16 @@ def _home_option(func):  # noqa: ANN001, ANN202
 @click.option("--json", "as_json", is_flag=True, help="One JSON result object per file on stdout.")
 @click.option("--queue", "to_queue", is_flag=True,
               help="Only enqueue one job per file in PostgreSQL; `moedearkiv worker` processes (see Scaling out).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="Processes reading documents at once (env MOEDEARKIV_WORKERS; default the number of cores; "
+                   "1 reads in this process).")
 @_home_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, to_queue: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, to_queue: bool, workers: int | None) -> None:
     """Ingest PDF files and folders (recursively). Unchanged files are skipped."""
     from pipeline.ingest import find_pdfs, ingest_paths
+
+    ctx.obj["workers"] = workers
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -325,7 +332,7 @@ def normalize(ctx: click.Context, source, join_paragraphs: bool) -> None:  # noq
     from parsers.repair import Repairer
     from pipeline.text import repair_and_normalize
 
-    repairer = Repairer.load(cache_dir=_settings(ctx).cache_dir)
+    repairer = Repairer.load(cache_dir=_settings(ctx).lexicon_dir)
     click.echo(repair_and_normalize(source.read(), repairer, join_paragraphs))
 
 

@@ -1,17 +1,22 @@
 """Ingest speed next to the baselines, measured in the same run (machines are noisy; ratios are not).
 
-    .venv/bin/python bench/bench_ingest.py [--ocr-pages 8]
+    .venv/bin/python bench/bench_ingest.py [--pages 2000] [--workers 2] [--ocr-pages 8] [--skip-small]
 
 1. born-digital: pages/s of our text-layer extraction and of the whole ingest (extract, parse, SQLite,
    Whoosh) next to `pdftotext` on the same files;
-2. OCR: pages/s of our OCR step (render + `tesseract -l dan` TSV, a process per core) next to plain
+2. a generated born-digital batch of `--pages` pages (varied agenda text from the seeds, seeded, cached in
+   `--batch-dir`): `moedearkiv ingest --workers 1` and `--workers N` into fresh data folders next to
+   `pdftotext` over the same files, wall and CPU time, the load average; 5 of its files into a fresh folder;
+   the peak RSS (VmHWM of the ingesting process itself) of one 500-page PDF;
+3. OCR: pages/s of our OCR step (render + `tesseract -l dan` TSV, a process per core) next to plain
    `tesseract IMG stdout -l dan` run over the same page images with the same number of processes;
-3. search latency p50/p95 on the archive built in 1.
+4. search latency p50/p95 on the archive built in 1.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.generated_batch import make_batch, make_long_pdf  # noqa: E402
 from index import SearchFilters  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.extract import read_text_layer  # noqa: E402
@@ -111,16 +117,111 @@ def bench_search(services: Services, rounds: int) -> None:
           f"p50 {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms")
 
 
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured(func) -> tuple[float, float]:  # noqa: ANN001
+    """(wall, CPU seconds of the child processes waited for meanwhile, their own children included)."""
+    cpu = cpu_of_children()
+    wall = timed(func)
+    return wall, cpu_of_children() - cpu
+
+
+def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), *args],
+                          capture_output=True, text=True, check=False)
+    if check and done.returncode not in (0, 1):
+        raise SystemExit(f"moedearkiv {' '.join(args[:2])} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done
+
+
+def pdftotext_all(files: list[Path]) -> None:
+    for path in files:
+        subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, check=False)
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def bench_batch(files: list[Path], worker_counts: list[int]) -> None:
+    """Fresh data folders (the machine's lexicon cache is warm: built once per machine, before the timing)."""
+    pages = sum(pages_of(p) for p in files)
+    cli(Path(tempfile.mkdtemp(prefix="bench-warm-")), "ingest", "--workers", "1", str(files[0]))  # lexicon cache
+    print(f"generated batch: {len(files)} files, {pages} pages ({load()})")
+    wall, cpu = measured(lambda: pdftotext_all(files))
+    print(f"  pdftotext              {pages / wall:8.0f} pages/s   wall {wall:6.1f} s  cpu {cpu:6.1f} s   (baseline)")
+    base, base_cpu = wall, cpu
+    for workers in worker_counts:
+        with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+            wall, cpu = measured(lambda home=home, workers=workers: cli(Path(home), "ingest", "--workers",
+                                                                        str(workers), *map(str, files)))
+        print(f"  ingest --workers {workers:<3}   {pages / wall:8.0f} pages/s   wall {wall:6.1f} s  cpu {cpu:6.1f} s"
+              f"   ratio {base / wall:5.2f}   cpu ratio {base_cpu / cpu:5.2f}   ({load()})")
+    base_files = files[:5]
+    wall, cpu = measured(lambda: pdftotext_all(base_files))
+    small_pages = sum(pages_of(p) for p in base_files)
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        ours, ours_cpu = measured(lambda: cli(Path(home), "ingest", *map(str, base_files)))
+    print(f"  5 files ({small_pages} pages) into a fresh folder: pdftotext {wall:5.2f} s (cpu {cpu:5.2f} s), ingest "
+          f"{ours:5.2f} s (cpu {ours_cpu:5.2f} s), ratio {wall / ours:5.2f}, cpu ratio {cpu / ours_cpu:5.2f}"
+          f"   ({load()})")
+    start, _ = measured(lambda: subprocess.run([sys.executable, str(ROOT / "cli.py"), "--help"],
+                                               capture_output=True, check=True))
+    print(f"  (of which the interpreter and `moedearkiv --help`: {start:4.2f} s)")
+
+
+PEAK = """
+import runpy, sys
+sys.argv = [{cli!r}, *sys.argv[1:]]
+try:
+    runpy.run_path({cli!r}, run_name="__main__")
+except SystemExit:
+    pass
+finally:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            print(line.strip(), file=sys.stderr)
+"""
+
+
+def bench_peak_rss(pdf: Path) -> None:
+    """VmHWM of the ingesting process itself, read in it at exit (ru_maxrss would be inherited across exec)."""
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        done = subprocess.run([sys.executable, "-c", PEAK.format(cli=str(ROOT / "cli.py")), "--quiet", "--home",
+                               home, "ingest", str(pdf)], capture_output=True, text=True, check=False)
+    peak = [line for line in done.stderr.splitlines() if line.startswith("VmHWM")]
+    if not peak:
+        raise SystemExit(f"no VmHWM from the child: {done.stderr[-2000:]}")
+    kib = int(peak[-1].split()[1])
+    print(f"peak RSS: ingest of {pdf.name} ({pages_of(pdf)} pages): {kib / 1024:.0f} MiB "
+          f"(exit {done.returncode}, {load()})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ocr-pages", type=int, default=8)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--search-rounds", type=int, default=20)
+    parser.add_argument("--pages", type=int, default=2000, help="pages of the generated born-digital batch")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--batch-dir", type=Path, default=Path(tempfile.gettempdir()) / "moedearkiv-bench-batch")
+    parser.add_argument("--rss-pages", type=int, default=500)
+    parser.add_argument("--skip-small", action="store_true", help="skip 1. and 4. (the fixtures)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        services = bench_born_digital(Path(home))
-        bench_search(services, args.search_rounds)
-        services.index.close()
+    if not args.skip_small:
+        with tempfile.TemporaryDirectory() as home:
+            services = bench_born_digital(Path(home))
+            bench_search(services, args.search_rounds)
+            services.index.close()
+    if args.pages:
+        files = make_batch(args.batch_dir / f"seed{args.seed}-{args.pages}", args.pages, args.seed)
+        bench_batch(files, sorted({1, args.workers}))
+    if args.rss_pages:
+        bench_peak_rss(make_long_pdf(args.batch_dir / f"long-seed{args.seed}-{args.rss_pages}.pdf",
+                                     args.rss_pages, args.seed))
     if args.ocr_pages:
         bench_ocr(args.ocr_pages, args.workers)
 

@@ -150,7 +150,7 @@ def trace_file(path: Path, settings: Settings) -> tuple[Trace, dict]:
         repairer: Repairer
 
     tools = _Tools(settings, OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers),
-                   Repairer.load(cache_dir=settings.cache_dir))
+                   Repairer.load(cache_dir=settings.lexicon_dir))
     pages = extract_pages(path, tools)  # type: ignore[arg-type]
     tables = find_tables(path, pages)
     text_pages = drop_table_lines(pages, tables)

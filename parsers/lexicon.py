@@ -9,7 +9,6 @@ caller passes in; without a cache the lexicon is simply built.
 """
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -171,36 +170,13 @@ def _build() -> LexiconData:
     return LexiconData(frozenset(words), data.heads, data.tails, frozenset(names - words))
 
 
-def _cache_file(cache_dir: Path) -> Path:
-    stamp = "-".join(str(int(p.stat().st_mtime)) for p in (WDANISH, HUNSPELL_DIC) if p.exists())
-    return cache_dir / f"lexicon-v{CACHE_VERSION}-{stamp}.txt.gz"
-
-
-def _write_cache(path: Path, data: LexiconData) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = "\n\x00\n".join("\n".join(sorted(s)) for s in (data.words, data.heads, data.tails, data.names))
-    tmp = path.with_suffix(".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as out:
-        out.write(body)
-    tmp.replace(path)
-
-
-def _read_cache(path: Path) -> LexiconData:
-    with gzip.open(path, "rt", encoding="utf-8") as src:
-        parts = src.read().split("\n\x00\n")
-    return LexiconData(*(frozenset(part.split("\n")) for part in parts))
-
-
 def load_lexicon_data(cache_dir: Path | None = None) -> LexiconData:
-    """Build the word sets, or read them from `cache_dir` when a matching cache file is there."""
+    """Build the word sets, or read them from `cache_dir` (parsers/lexicon_cache.py: keyed by its inputs)."""
     if cache_dir is None:
         return _build()
-    path = _cache_file(cache_dir)
-    if path.exists():
-        return _read_cache(path)
-    data = _build()
-    _write_cache(path, data)
-    return data
+    from parsers import lexicon_cache
+
+    return lexicon_cache.load(cache_dir, _build)
 
 
 class Lexicon:

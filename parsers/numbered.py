@@ -168,15 +168,34 @@ def _successor(a: str, b: str, gap: int = 0) -> bool:
     return pb[0] - pa[0] in step  # '3.4' then the group '4.'
 
 
-def _sections_between(rows: Sequence[Row], start: int, end: int) -> set[str]:
-    out: set[str] = set()
-    for row in rows[start:end]:
-        inline = inline_heading(row.text)
-        name = heading_name(row.text) or ("Beslutning" if dated_decision(row.text) else None) or (
-            inline[0] if inline else None)
-        if name:
-            out.add(name)
-    return out
+def _section_name(text: str) -> str | None:
+    inline = inline_heading(text)
+    return heading_name(text) or ("Beslutning" if dated_decision(text) else None) or (inline[0] if inline else None)
+
+
+class _SectionRows:
+    """Each row's section heading name, judged once: the chain asks about every pair of candidates, and judging
+    the rows between them again for each pair was most of the parse time of a long document."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.names = [_section_name(row.text) for row in rows]
+        self._named_before = [0]
+        for name in self.names:
+            self._named_before.append(self._named_before[-1] + (name is not None))
+        self._distinct_from: list[int] = [0] * (len(self.names) + 1)
+        seen: set[str] = set()
+        for i in range(len(self.names) - 1, -1, -1):
+            if self.names[i]:
+                seen.add(self.names[i])  # type: ignore[arg-type]
+            self._distinct_from[i] = len(seen)
+
+    def any_between(self, start: int, end: int) -> bool:
+        start, end = max(0, min(start, len(self.names))), max(0, min(end, len(self.names)))
+        return end > start and self._named_before[end] > self._named_before[start]
+
+    def distinct_from(self, start: int) -> int:
+        """How many distinct section names the rows from `start` to the end hold."""
+        return self._distinct_from[max(0, min(start, len(self.names)))]
 
 
 def _chain(rows: Sequence[Row], found: Sequence[NumberedHeading]) -> list[NumberedHeading]:
@@ -184,13 +203,14 @@ def _chain(rows: Sequence[Row], found: Sequence[NumberedHeading]) -> list[Number
 
     A bare group number ('3.') needs no sections when its first item ('3.1') follows it directly."""
     n = len(found)
+    sections = _SectionRows(rows)
 
     def backed(i: int, j: int) -> bool:
         if "." not in found[i].number and found[j].number == f"{found[i].number}.1":
             return True
         if found[i].labelled and found[j].labelled:
             return True  # minutes that print 'Pkt. 1.', 'Pkt. 2.' over plain paragraphs, with no section labels
-        return bool(_sections_between(rows, found[i].content_start, found[j].row))
+        return sections.any_between(found[i].content_start, found[j].row)
 
     best = [1] * n
     previous = [-1] * n
@@ -198,8 +218,8 @@ def _chain(rows: Sequence[Row], found: Sequence[NumberedHeading]) -> list[Number
         for i in range(j):
             if _successor(found[i].number, found[j].number, MISSED) and backed(i, j) and best[i] + 1 >= best[j]:
                 best[j], previous[j] = best[i] + 1, i
-    ends = [j for j in range(n) if (best[j] > 1 and found[j].labelled) or len(
-        _sections_between(rows, found[j].content_start, len(rows))) >= (1 if best[j] > 1 else SINGLE_ITEM_SECTIONS)]
+    ends = [j for j in range(n) if (best[j] > 1 and found[j].labelled) or sections.distinct_from(
+        found[j].content_start) >= (1 if best[j] > 1 else SINGLE_ITEM_SECTIONS)]
     if not ends:
         return []
     last = max(ends, key=lambda j: (best[j], j))

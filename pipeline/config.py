@@ -29,6 +29,7 @@ class Settings:
     max_page_text_chars: int = 500_000  # a page whose text layer is larger is refused
     max_file_seconds: float = 600.0  # wall time for one file's extraction, OCR and parsing
     split_ocr_pages: int = 4  # a queued document with more pages to OCR is read as one job per page (page_jobs.py)
+    user_cache_dir: Path | None = None  # per machine (MOEDEARKIV_CACHE_DIR, $XDG_CACHE_HOME/moedearkiv, ~/.cache)
 
     @property
     def index_dir(self) -> Path:
@@ -39,6 +40,12 @@ class Settings:
     def cache_dir(self) -> Path:
         """Derived data that can be rebuilt at any time (the compiled Danish lexicon)."""
         return self.home / "cache"
+
+    @property
+    def lexicon_dir(self) -> Path:
+        """Where the compiled Danish lexicon is cached: once per machine, so a fresh data folder (and every
+        worker process) loads it instead of building it; the data folder's cache when no user folder is known."""
+        return self.user_cache_dir or self.cache_dir
 
     @classmethod
     def resolve(
@@ -55,7 +62,7 @@ class Settings:
         url = db_url or env.get("MOEDEARKIV_DB") or f"sqlite:///{(home_path / 'moedearkiv.sqlite').resolve()}"
         _check_db_url(url)
         workers = _number(env, "MOEDEARKIV_WORKERS", int, 0, 256) or max(1, os.cpu_count() or 1)
-        values: dict[str, object] = {"workers": workers}
+        values: dict[str, object] = {"workers": workers, "user_cache_dir": user_cache_dir(env)}
         if env.get("MOEDEARKIV_LOCK_TIMEOUT"):
             values["lock_timeout"] = _number(env, "MOEDEARKIV_LOCK_TIMEOUT", float, 0, 86_400)
         if env.get("MOEDEARKIV_OCR_TIMEOUT"):
@@ -72,6 +79,16 @@ class Settings:
             raise ConfigError(f"the postgres search engine searches inside PostgreSQL, not {url.split(':')[0]}",
                               "give --db postgresql+psycopg://USER@HOST/DB, or choose --engine whoosh or tantivy")
         return cls(home=home_path, db_url=url, **values)  # type: ignore[arg-type]
+
+
+def user_cache_dir(env: Mapping[str, str]) -> Path | None:
+    """MOEDEARKIV_CACHE_DIR, else $XDG_CACHE_HOME/moedearkiv, else ~/.cache/moedearkiv (None without a home)."""
+    if env.get("MOEDEARKIV_CACHE_DIR", "").strip():
+        return Path(env["MOEDEARKIV_CACHE_DIR"].strip())
+    if env.get("XDG_CACHE_HOME", "").strip():
+        return Path(env["XDG_CACHE_HOME"].strip()) / "moedearkiv"
+    home = env.get("HOME", "").strip()
+    return Path(home) / ".cache" / "moedearkiv" if home else None
 
 
 def _number(env: Mapping[str, str], name: str, kind: type, low: float, high: float) -> float:

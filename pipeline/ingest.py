@@ -27,7 +27,7 @@ from pipeline.errors import (
 from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
 from pipeline.pdf import sha256_of
-from pipeline.process import process_pdf
+from pipeline.process import ProcessedDocument, process_pdf
 from pipeline.safe_store import AlreadyStored
 from pipeline.tables import FoundTable
 from pipeline.vocabulary import archive_vocabulary
@@ -70,7 +70,7 @@ class Services:
             from pipeline.lock import writer_lock
 
             with writer_lock(self.settings.home, self.settings.lock_timeout):  # it may write the cache folder
-                self._repairer = Repairer.load(cache_dir=self.settings.cache_dir,
+                self._repairer = Repairer.load(cache_dir=self.settings.lexicon_dir,
                                                extra_vocabulary=archive_vocabulary(self.archive))
         return self._repairer
 
@@ -124,6 +124,10 @@ def ingest_paths(paths: Iterable[Path], services: Services,
     from pipeline.safe_store import redo_pending
 
     redo_pending(services)
+    if services.settings.workers > 1:  # documents read in a process pool, stored here in order (pipeline/pool.py)
+        from pipeline.pool import ingest_parallel
+
+        return ingest_parallel(find_pdfs(paths), services, on_result)
     results = []
     for path in find_pdfs(paths):
         try:
@@ -135,8 +139,10 @@ def ingest_paths(paths: Iterable[Path], services: Services,
     return results
 
 
-def ingest_file(path: Path, services: Services) -> FileResult:
-    """One file, start to end: skipped if already in the archive, failed (and recorded) if unusable."""
+def ingest_file(path: Path, services: Services,
+                read: Callable[[Path, str], ProcessedDocument] | None = None) -> FileResult:
+    """One file, start to end: skipped if already in the archive, failed (and recorded) if unusable. `read`
+    replaces process_pdf (a pool worker's result, pipeline/pool.py); its errors are treated alike."""
     from pipeline.safe_store import store_once
 
     if not path.is_file():
@@ -145,7 +151,8 @@ def ingest_file(path: Path, services: Services) -> FileResult:
     if services.archive.status_of(sha256) == "ingested":
         return FileResult(path=str(path), status="skipped", meeting_id=services.archive.meeting_id_of(sha256))
     try:
-        document = process_pdf(path, services.ocr, services.repairer, services.settings, sha256=sha256)
+        document = read(path, sha256) if read else process_pdf(path, services.ocr, services.repairer,
+                                                               services.settings, sha256=sha256)
         change = store_once(document, services, store)
     except MissingDependencyError:  # not this file's fault: the whole batch stops (exit 3), nothing recorded
         raise

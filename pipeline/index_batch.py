@@ -1,0 +1,112 @@
+"""Index writes of many documents in one commit: what a parallel ingest's parent saves most on.
+
+A Whoosh or Tantivy commit costs about as much for one document as for twenty (the segment's postings are
+written and small segments merged), so during a batch the meetings' index records are kept here and
+written together every `max_docs` documents or `max_seconds`. Issue 10's rule holds: the database commits
+first, per document, as before; before a meeting's records are held back, an 'index pending' marker names
+it (owned by this process, so our own next store does not redo it), and the marker is removed only after
+the index commit. If the process dies in between, the next writer re-indexes those meetings from the
+database. A later write of the same meeting replaces the held one, as `replace_meeting` would.
+The postgres engine writes inside the database transaction and is never batched.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from index.documents import SectionDoc
+from pipeline.errors import Interrupted
+from pipeline.lock import writer_lock
+from storage import pending
+
+if TYPE_CHECKING:
+    from index import TextIndex
+    from pipeline.ingest import Services
+
+
+class BatchedIndex:
+    """Stands in for the index during a batch: holds replace/delete writes until `flush`."""
+
+    def __init__(self, index: TextIndex, services: Services, max_docs: int = 20, max_seconds: float = 30.0) -> None:
+        self.inner = index
+        self._services = services
+        self.max_docs = max_docs
+        self.max_seconds = max_seconds
+        self._held: dict[str, list[SectionDoc]] = {}
+        self._markers: list[pending.Pending] = []
+        self._documents = 0
+        self._since = time.monotonic()
+        self._owner = pending.process_owner()
+
+    @property
+    def path(self) -> Any:  # noqa: ANN401 - whatever the engine's path is
+        return self.inner.path
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401 - search, count, close ... of the engine itself
+        return getattr(self.inner, name)
+
+    def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int:
+        held = list(docs)
+        self._hold(meeting_id, held)
+        return len(held)
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        self._hold(meeting_id, [])
+
+    def _hold(self, meeting_id: str, docs: list[SectionDoc]) -> None:
+        if meeting_id not in self._held:
+            self._markers.append(pending.mark(self._services.settings.home, [meeting_id], owner=self._owner))
+        self._held[meeting_id] = docs
+
+    def document_done(self) -> None:
+        """One more document stored: commit the held writes when enough are waiting or enough time passed."""
+        self._documents += 1
+        if self._documents >= self.max_docs or time.monotonic() - self._since >= self.max_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """One commit for every held meeting (deleted ones after), then their markers go."""
+        if self._services._index is not self:  # noqa: SLF001 - a full reindex meanwhile read the database
+            self._held.clear()
+        if self._held:
+            settings = self._services.settings
+            with writer_lock(settings.home, settings.lock_timeout):
+                written = [doc for docs in self._held.values() for doc in docs]
+                if written:
+                    self.inner.add(written)  # replaces every meeting it holds records of
+                for meeting_id, docs in self._held.items():
+                    if not docs:
+                        self.inner.delete_meeting(meeting_id)
+            for marker in self._markers:
+                pending.clear(marker)
+        self._held.clear()
+        self._markers.clear()
+        self._documents = 0
+        self._since = time.monotonic()
+
+
+@contextlib.contextmanager
+def batched(services: Services, **limits: float) -> Iterator[BatchedIndex | None]:
+    """Services.index batched for the block (flushed at its end; on an error the markers stay and the next
+    writer redoes them); None for an engine that writes inside the database transaction."""
+    index = services.index
+    if getattr(index, "joined", None) is not None:
+        yield None
+        return
+    batch = BatchedIndex(index, services, **limits)  # type: ignore[arg-type]
+    services._index = batch  # type: ignore[assignment]  # noqa: SLF001 - the one place that swaps it
+    try:
+        yield batch
+    except (KeyboardInterrupt, Interrupted):
+        raise  # the markers stay: the next writer re-indexes those meetings from the database
+    except BaseException:
+        with contextlib.suppress(Exception):
+            batch.flush()
+        raise
+    else:
+        batch.flush()
+    finally:
+        if services._index is batch:  # noqa: SLF001 - a reindex meanwhile put a fresh index there
+            services._index = index  # noqa: SLF001

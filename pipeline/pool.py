@@ -1,0 +1,246 @@
+"""All the cores of one machine: documents are read in a process pool, stored by the parent in input order.
+
+A worker runs `process_pdf` (extract, OCR, repair, parse: no database, no index) on one file and sends back
+the ProcessedDocument, or the file's error as plain text. The parent alone writes the database and the index,
+one document after another in the order the files were given, through the same `ingest_file` as `--workers
+1`, so meeting ids, failure records and exports equal a sequential run.
+
+Cores: the pool has P = min(workers, files to read) processes and each one's OCR runs workers // P Tesseract
+processes, so there are never more Tesseract processes than `workers`. The parent commits the index once per
+20 documents or 30 s (pipeline/index_batch.py), the database per document as before. A single big scan is
+read in-process, its pages spread over all `workers` Tesseract processes (pipeline/ocr.py); in a batch each
+document worker takes one core. The lexicon is built once (in a short-lived child, if the machine's cache
+has none) before the pool starts; each worker loads it from the cache.
+
+Clean exits: workers ignore SIGINT (the parent decides), are killed with the parent (PR_SET_PDEATHSIG), and
+are killed by the parent on an interrupt; their Tesseract processes work in the parent's temporary folder,
+which `pipeline/cleanup.py` sweeps. A worker that dies (a crash inside a PDF library, the OOM killer) breaks
+the pool: it is restarted, the document it was waiting for is read again alone, and only a document that
+kills a worker while alone is recorded as failed.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import signal
+import tempfile
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.config import Settings
+from pipeline.errors import InputFileError, Interrupted, MoedearkivError
+from pipeline.process import ProcessedDocument
+
+if TYPE_CHECKING:
+    from parsers.repair import Repairer
+    from pipeline.ingest import FileResult, Services
+    from pipeline.ocr import OcrEngine
+
+log = logging.getLogger(__name__)
+AHEAD = 2  # documents queued per worker: one being read, one waiting, so a worker never idles on the parent
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a worker sends back: the document, or its error as text (exceptions need not survive pickling)."""
+
+    document: ProcessedDocument | None = None
+    failure: str | None = None  # the file's own error (InputFileError), worded as the sequential path words it
+    fatal: tuple[str, str, int] | None = None  # (message, hint, exit code) of an error that stops the batch
+    trace: str = ""  # an internal error's traceback, logged by the parent with -v
+
+    def unwrap(self) -> ProcessedDocument:
+        if self.fatal is not None:
+            message, hint, code = self.fatal
+            err = MoedearkivError(message, hint)
+            err.exit_code = code  # type: ignore[misc]
+            raise err
+        if self.failure is not None:
+            if self.trace:
+                log.info("internal error in a worker:\n%s", self.trace)
+            raise InputFileError(self.failure)
+        assert self.document is not None
+        return self.document
+
+
+@dataclass(frozen=True, slots=True)
+class _Tools:
+    settings: Settings
+    ocr: OcrEngine
+    repairer: Repairer
+
+
+_TOOLS: list[_Tools] = []  # the worker process's own, made once by _start_worker
+
+
+def _die_with_parent() -> None:
+    """PR_SET_PDEATHSIG: the kernel kills this worker when the parent dies, even by kill -9 (Linux only)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+
+
+def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, ocr_workers: int) -> None:
+    from parsers.repair import Repairer
+    from pipeline.ocr import OcrEngine
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the whole group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    tempfile.tempdir = tempdir  # Tesseract's files in the parent's folder, which its cleanup sweeps
+    ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=ocr_workers,
+                    timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
+    _TOOLS.append(_Tools(settings, ocr, Repairer.load(extra_vocabulary=vocabulary, cache_dir=settings.lexicon_dir)))
+
+
+def _read(path: Path, sha256: str) -> Outcome:
+    """process_pdf in the worker; every error becomes text, as `ingest_file` would word it."""
+    from pipeline.process import process_pdf
+
+    tools = _TOOLS[0]
+    try:
+        return Outcome(document=process_pdf(path, tools.ocr, tools.repairer, tools.settings, sha256=sha256))
+    except InputFileError as err:
+        return Outcome(failure=str(err))
+    except MoedearkivError as err:  # a missing Tesseract: not this file's fault, the batch stops
+        return Outcome(fatal=(err.message, err.hint, int(err.exit_code)))
+    except Exception as err:
+        return Outcome(failure=f"{path}: internal error ({type(err).__name__}: {err}); please report it with the file",
+                       trace=traceback.format_exc())
+
+
+class DocumentPool:
+    """A process pool reading documents; `result(ticket)` survives a worker's death (see the module docstring)."""
+
+    def __init__(self, settings: Settings, vocabulary: frozenset[str], size: int) -> None:
+        self.size = size
+        self._args = (settings, vocabulary, tempfile.gettempdir(), max(1, settings.workers // size))
+        self._pool = self._start()
+        self._jobs: dict[int, tuple[tuple[Path, str], Future[Outcome]]] = {}
+        self._tickets = 0
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=self._args)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._jobs)
+
+    def submit(self, path: Path, sha256: str) -> int:
+        self._tickets += 1
+        self._jobs[self._tickets] = ((path, sha256), self._pool.submit(_read, path, sha256))
+        return self._tickets
+
+    def result(self, ticket: int) -> Outcome:
+        job, future = self._jobs.pop(ticket)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            log.warning("a worker process died; reading %s again on its own", job[0])
+        self._restart()
+        try:
+            outcome = self._pool.submit(_read, *job).result()
+        except BrokenProcessPool:
+            self._restart()
+            outcome = Outcome(failure=f"{job[0]}: the process reading it died (a crash in a PDF library or out of "
+                              "memory); ingest it alone with --workers 1 to see the error, or repair it with qpdf")
+        for other, (waiting, _lost) in list(self._jobs.items()):  # they were in the broken pool too
+            self._jobs[other] = (waiting, self._pool.submit(_read, *waiting))
+        return outcome
+
+    def _restart(self) -> None:
+        self.kill()
+        self._pool = self._start()
+
+    def kill(self) -> None:
+        """Stop at once: no worker outlives an interrupt."""
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(OSError, AttributeError):
+                process.kill()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> DocumentPool:
+        return self
+
+    def __exit__(self, kind: object, _value: object, _tb: object) -> None:
+        if kind is None:
+            self._pool.shutdown(wait=True)
+        else:
+            self.kill()
+
+
+def ingest_parallel(files: Iterable[Path], services: Services,
+                    on_result: Callable[[FileResult], None]) -> list[FileResult]:
+    """`ingest_paths` over a pool when at least two documents need reading; in-process otherwise."""
+    from parsers import lexicon_cache
+    from pipeline.index_batch import batched
+    from pipeline.ingest import ingest_file
+    from pipeline.vocabulary import archive_vocabulary
+
+    settings = services.settings
+    entries = ((path, _to_read(path, services)) for path in files)
+    ahead: deque[tuple[Path, str | None]] = deque()
+    for entry in entries:  # look ahead until the pool would be full, or the files run out
+        ahead.append(entry)
+        if sum(sha is not None for _, sha in ahead) >= settings.workers:
+            break
+    size = min(settings.workers, sum(sha is not None for _, sha in ahead))
+    results: list[FileResult] = []
+
+    def done(path: Path, read: Callable[[], FileResult]) -> None:
+        try:
+            result = read()
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted while ingesting {path} (not recorded as failed)") from None
+        on_result(result)
+        results.append(result)
+
+    if size < 2:  # one document (a big scan uses every core for its OCR) or none: in-process
+        for path, _sha in ahead:
+            done(path, lambda path=path: ingest_file(path, services))
+        return results
+    lexicon_cache.ensure(settings.lexicon_dir)
+    with DocumentPool(settings, archive_vocabulary(services.archive), size) as pool, batched(services) as batch:
+        queued: deque[tuple[Path, int | None]] = deque()
+        for path, ticket in _fill(pool, ahead, entries, queued):
+            if ticket is None:  # missing, or already in the archive: as the sequential path says
+                done(path, lambda path=path: ingest_file(path, services))
+                continue
+            outcome = pool.result(ticket)
+            done(path, lambda path=path, o=outcome: ingest_file(path, services, read=lambda *_: o.unwrap()))
+            if batch is not None:
+                batch.document_done()
+    return results
+
+
+def _fill(pool: DocumentPool, ahead: deque[tuple[Path, str | None]], entries: Iterator[tuple[Path, str | None]],
+          queued: deque[tuple[Path, int | None]]) -> Iterator[tuple[Path, int | None]]:
+    """The files in input order, each with its ticket; keeps AHEAD documents per worker submitted."""
+    while True:
+        while pool.in_flight < AHEAD * pool.size:
+            entry = ahead.popleft() if ahead else next(entries, None)
+            if entry is None:
+                break
+            path, sha256 = entry
+            queued.append((path, pool.submit(path, sha256) if sha256 else None))
+        if not queued:
+            return
+        yield queued.popleft()
+
+
+def _to_read(path: Path, services: Services) -> str | None:
+    """The file's sha256 when it needs reading; None when it is missing or already ingested."""
+    from pipeline.pdf import sha256_of
+
+    if not path.is_file():
+        return None
+    sha256 = sha256_of(path)
+    return None if services.archive.status_of(sha256) == "ingested" else sha256
