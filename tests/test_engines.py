@@ -421,7 +421,8 @@ def test_postgres_writes_join_the_archive_transaction(pg_url: str, docs: dict[st
 
 def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str, list[SectionDoc]]) -> None:
     """More than `bulk_min_rows` sections into an empty table (the GIN dropped, built after the load): the same
-    hits as the ordinary path, and the GIN indexes are back afterwards."""
+    hits as the ordinary path, the GIN indexes are back afterwards, and every page is all-visible at once (COPY
+    FREEZE: the ANALYZE after the load reads the visibility map into relallvisible)."""
     from sqlalchemy import create_engine, text
 
     from index.postgres import PostgresIndex
@@ -432,6 +433,8 @@ def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str,
     bulk_min_rows = 100
     with PostgresIndex.open(pg_url, bulk_min_rows=bulk_min_rows) as ix:
         assert ix.add(sections) == ix.count() > 2 * bulk_min_rows
+        pages, visible = _page_visibility(pg_url)
+        assert pages > 0 and visible == pages
         bulk_totals = [ix.search(q, SearchFilters(), limit=1).total for q in AGREEMENT_QUERIES[:8]]
         ix.clear()
         ix.add(d for meeting in docs.values() for d in meeting[:30])  # fewer than bulk_min_rows: the ordinary path
@@ -442,3 +445,14 @@ def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str,
         gins = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin%'"))}
     engine.dispose()
     assert {"search_sections_tsv", "search_sections_body_words"} <= gins
+
+
+def _page_visibility(url: str) -> tuple[int, int]:
+    """(pages, all-visible pages) of the search table, as its last ANALYZE counted them."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_sections'")).one()
+    engine.dispose()
+    return int(row[0]), int(row[1])
