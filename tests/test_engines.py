@@ -6,6 +6,7 @@ other engine with Whoosh query for query: the same totals, sections and facets (
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -291,6 +292,26 @@ def test_per_item_total_is_exact_when_more_sections_match_than_are_fetched(index
     first = index.search("kommunerne", SearchFilters(), limit=1, per_item=True)
     assert first.total == everything.total
     assert first.hits == everything.hits[:1]
+
+
+@pytest.mark.parametrize("query", ("kommunerne", "NOT kommunerne", "lærepladser OR flygtninge", "sosu*"))
+def test_tantivy_counts_items_in_hash_slices_as_one_aggregation_does(built: Callable[[str], TextIndex],
+                                                                      query: str) -> None:
+    """Past Tantivy's bucket limit (65,000 per aggregation; 'kommunerne' matches 262,064 items at 1M sections)
+    the per-item total is counted per slice of the item-hash range: the same number as one aggregation."""
+    from index.query import parse_query
+    from index.tantivy.engine import HASH_MAX, _count_items_in_slices, _hash_ranges
+
+    ix = built("tantivy")
+    total = ix.search(query, SearchFilters(), limit=1000, per_item=True).total
+    searcher, compiled = ix._get_searcher(), ix._builder.compile(parse_query(query))  # type: ignore[attr-defined]
+    schema = ix._ix.schema  # type: ignore[attr-defined]
+    assert total > 0
+    assert _count_items_in_slices(searcher, compiled, schema) == total
+    assert _count_items_in_slices(searcher, compiled, schema, slices=7) == total
+    ranges = _hash_ranges(7)
+    assert ranges[0][0] == 0 and ranges[-1][1] == HASH_MAX
+    assert all(low == high + 1 for (_, high), (low, _) in itertools.pairwise(ranges))
 
 
 def test_open_index_chooses_the_engine(place: Place) -> None:
