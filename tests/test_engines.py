@@ -6,6 +6,7 @@ other engine with Whoosh query for query: the same totals, sections and facets (
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -293,6 +294,26 @@ def test_per_item_total_is_exact_when_more_sections_match_than_are_fetched(index
     assert first.hits == everything.hits[:1]
 
 
+@pytest.mark.parametrize("query", ("kommunerne", "NOT kommunerne", "lærepladser OR flygtninge", "sosu*"))
+def test_tantivy_counts_items_in_hash_slices_as_one_aggregation_does(built: Callable[[str], TextIndex],
+                                                                      query: str) -> None:
+    """Past Tantivy's bucket limit (65,000 per aggregation; 'kommunerne' matches 262,064 items at 1M sections)
+    the per-item total is counted per slice of the item-hash range: the same number as one aggregation."""
+    from index.query import parse_query
+    from index.tantivy.engine import HASH_MAX, _count_items_in_slices, _hash_ranges
+
+    ix = built("tantivy")
+    total = ix.search(query, SearchFilters(), limit=1000, per_item=True).total
+    searcher, compiled = ix._get_searcher(), ix._builder.compile(parse_query(query))  # type: ignore[attr-defined]
+    schema = ix._ix.schema  # type: ignore[attr-defined]
+    assert total > 0
+    assert _count_items_in_slices(searcher, compiled, schema) == total
+    assert _count_items_in_slices(searcher, compiled, schema, slices=7) == total
+    ranges = _hash_ranges(7)
+    assert ranges[0][0] == 0 and ranges[-1][1] == HASH_MAX
+    assert all(low == high + 1 for (_, high), (low, _) in itertools.pairwise(ranges))
+
+
 def test_open_index_chooses_the_engine(place: Place) -> None:
     with place.open() as ix:
         assert type(ix).__module__.startswith(f"index.{place.engine}.")
@@ -421,7 +442,8 @@ def test_postgres_writes_join_the_archive_transaction(pg_url: str, docs: dict[st
 
 def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str, list[SectionDoc]]) -> None:
     """More than `bulk_min_rows` sections into an empty table (the GIN dropped, built after the load): the same
-    hits as the ordinary path, and the GIN indexes are back afterwards."""
+    hits as the ordinary path, the GIN indexes are back afterwards, and every page is all-visible at once (COPY
+    FREEZE: the ANALYZE after the load reads the visibility map into relallvisible)."""
     from sqlalchemy import create_engine, text
 
     from index.postgres import PostgresIndex
@@ -432,6 +454,8 @@ def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str,
     bulk_min_rows = 100
     with PostgresIndex.open(pg_url, bulk_min_rows=bulk_min_rows) as ix:
         assert ix.add(sections) == ix.count() > 2 * bulk_min_rows
+        pages, visible = _page_visibility(pg_url)
+        assert pages > 0 and visible == pages
         bulk_totals = [ix.search(q, SearchFilters(), limit=1).total for q in AGREEMENT_QUERIES[:8]]
         ix.clear()
         ix.add(d for meeting in docs.values() for d in meeting[:30])  # fewer than bulk_min_rows: the ordinary path
@@ -442,3 +466,14 @@ def test_postgres_bulk_load_builds_the_gin_after_it(pg_url: str, docs: dict[str,
         gins = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%gin%'"))}
     engine.dispose()
     assert {"search_sections_tsv", "search_sections_body_words"} <= gins
+
+
+def _page_visibility(url: str) -> tuple[int, int]:
+    """(pages, all-visible pages) of the search table, as its last ANALYZE counted them."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_sections'")).one()
+    engine.dispose()
+    return int(row[0]), int(row[1])

@@ -3,7 +3,9 @@
 Every write goes through COPY (psycopg's `copy`), one batch after another. A write of more than
 `BULK_MIN_ROWS` sections into an empty table (what `reindex` and a first bulk load are) drops the table's
 GIN indexes first and builds them once after the load, in the same transaction: one sort of all the terms
-instead of a million index insertions. Nothing is visible to readers before the commit either way.
+instead of a million index insertions. That load also truncates the (empty) table first so COPY can write the
+rows frozen (`FREEZE`): the pages are all-visible at once, and neither the first queries (hint bits) nor an
+autovacuum pass rewrite a million fresh rows afterwards. Nothing is visible to readers before the commit.
 """
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ BATCH_ROWS = 5_000
 BULK_MIN_ROWS = 20_000
 
 
-def copy_rows(conn: Connection, table: str, rows: Iterable[dict[str, object]]) -> int:
-    """COPY `rows` (dicts with every column of COLUMNS) into `table` on this connection's transaction."""
+def copy_rows(conn: Connection, table: str, rows: Iterable[dict[str, object]], freeze: bool = False) -> int:
+    """COPY `rows` (dicts with every column of COLUMNS) into `table` on this connection's transaction; `freeze`
+    only after `start_bulk_load` in the same transaction."""
     cursor = conn.connection.driver_connection.cursor()  # psycopg's own cursor: SQLAlchemy has no COPY
     count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+    options = " WITH (FREEZE)" if freeze else ""
+    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN{options}") as copy:
         for row in rows:
             copy.write_row(tuple(row[c] for c in COLUMNS))
             count += 1
@@ -52,6 +56,15 @@ def gin_indexes(conn: Connection, table: str) -> list[tuple[str, str]]:
 def drop_indexes(conn: Connection, indexes: list[tuple[str, str]]) -> None:
     for name, _ in indexes:
         conn.execute(text(f'DROP INDEX "{name}"'))
+
+
+def start_bulk_load(conn: Connection, table: str) -> list[tuple[str, str]]:
+    """Prepare an empty table for a big load: truncated in this transaction (what COPY FREEZE needs) and its GIN
+    indexes dropped; returns them for `create_indexes` after the load."""
+    conn.execute(text(f"TRUNCATE {table}"))
+    indexes = gin_indexes(conn, table)
+    drop_indexes(conn, indexes)
+    return indexes
 
 
 def create_indexes(conn: Connection, table: str, indexes: list[tuple[str, str]]) -> None:

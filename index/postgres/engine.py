@@ -29,6 +29,9 @@ ENGINE = "postgres"
 TABLE = "search_sections"
 META = f"{TABLE}_meta"
 WORK_MEM = "64MB"  # a query's matched rows (the MATERIALIZED CTE) stay in memory instead of a temp file
+# per search transaction: work_mem as above; no JIT, whose compile (~100 ms and more) PostgreSQL starts for any
+# plan costed over jit_above_cost, which every common word's plan is at a million sections
+SEARCH_SETTINGS = f"SELECT set_config('work_mem', '{WORK_MEM}', true), set_config('jit', 'off', true)"
 
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -99,17 +102,15 @@ class PostgresIndex(ClosesOnExit):
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
             rows = (to_row(doc) for doc in merged_records(docs))  # one record per (meeting, item, section)
             first = next(bulk.batches(rows, self._bulk_min_rows), [])
-            deferred: list[tuple[str, str]] = []
-            if len(first) >= self._bulk_min_rows and not also_delete and bulk.is_empty(conn, TABLE):
-                deferred = bulk.gin_indexes(conn, TABLE)
-                bulk.drop_indexes(conn, deferred)
+            loading = len(first) >= self._bulk_min_rows and not also_delete and bulk.is_empty(conn, TABLE)
+            deferred = bulk.start_bulk_load(conn, TABLE) if loading else []
             for batch in itertools.chain(bulk.batches(first), bulk.batches(rows)):
                 fresh = list({str(r["meeting_id"]) for r in batch} - seen)
-                if fresh and not deferred:  # an empty table holds nothing to delete
+                if fresh and not loading:  # an empty table holds nothing to delete
                     conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = ANY(:m)"), {"m": fresh})
                 seen.update(fresh)
-                count += bulk.copy_rows(conn, TABLE, batch)
-            if deferred:
+                count += bulk.copy_rows(conn, TABLE, batch, freeze=loading)
+            if loading:
                 bulk.create_indexes(conn, TABLE, deferred)
         return count
 
@@ -156,7 +157,7 @@ class PostgresIndex(ClosesOnExit):
         node = parse_query(query)
         statement = search_statement(TABLE, node, filters or SearchFilters(), page, per_item)
         with self._engine.connect() as conn:
-            conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))  # the matched rows stay in memory
+            conn.execute(text(SEARCH_SETTINGS))
             row = conn.execute(text(statement.sql), statement.params).one()
         facets, sections = read_facets(row.facets or [])
         highlight = highlight_for(node)

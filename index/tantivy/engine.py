@@ -7,12 +7,13 @@ and load every match in Python. The database stays the source of truth: clear() 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Occur, Order
+from tantivy import FieldType, Occur, Order
 from tantivy import Query as TQ
 
 from index.documents import SectionDoc
@@ -27,6 +28,9 @@ from index.versioning import SCHEMA_VERSION, read_version, version_error, write_
 ENGINE = "tantivy"
 FACET_SIZE = 100_000  # facet values returned per field: more than any archive has bodies or sections
 PER_ITEM_FETCH = 4  # sections fetched per wanted item before fetching more
+BUCKET_LIMIT_ERROR = "bucket limit was exceeded"  # Tantivy's answer to an aggregation of over 65,000 buckets
+ITEM_BUCKETS = 50_000  # distinct items counted per aggregation when they are too many for one
+HASH_MAX = 2**64 - 1  # item_hash is a 64-bit value
 SORT_FIELDS: dict[str, tuple[str, Order]] = {"date": ("sort_asc", Order.Asc), "-date": ("sort_desc", Order.Desc)}
 
 
@@ -116,7 +120,7 @@ class TantivyIndex(ClosesOnExit):
         else:
             found = _run(searcher, compiled, page.limit, page.offset, page.sort)
             top, total = found.hits, found.count
-        facets, items = _facets(searcher, compiled, count_items=per_item and total < 0)
+        facets, items = _facets(searcher, compiled, count_items=per_item and total < 0, schema=self._ix.schema)
         highlight = highlight_for(node)
         scored = page.sort == "relevance"
         hits = tuple(_hit(searcher.doc(address).to_dict(), score if scored else 0.0, highlight)
@@ -166,18 +170,56 @@ def _best_per_item(searcher: tantivy.Searcher, query: TQ, page: Paging) -> tuple
         fetch *= PER_ITEM_FETCH
 
 
-def _facets(searcher: tantivy.Searcher, query: TQ, count_items: bool) -> tuple[dict[str, dict[str, int]], int]:
+def _facets(searcher: tantivy.Searcher, query: TQ, count_items: bool,
+            schema: tantivy.Schema) -> tuple[dict[str, dict[str, int]], int]:
     """Matching sections per facet value (Tantivy's terms aggregation), and optionally the distinct items."""
     aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
+    items = 0
     if count_items:
         aggs["item_hash"] = {"terms": {"field": "item_hash", "size": 2**31 - 1}}
-    result = searcher.aggregate(query, aggs)
+    try:
+        result = searcher.aggregate(query, aggs)
+    except ValueError as err:
+        if not count_items or BUCKET_LIMIT_ERROR not in str(err):
+            raise
+        del aggs["item_hash"]  # more items than one answer may hold: the facets alone, the items counted in slices
+        result = searcher.aggregate(query, aggs)
+        items = _count_items_in_slices(searcher, query, schema)
     facets: dict[str, dict[str, int]] = {}
     for name in FACET_FIELDS:
         buckets = result.get(name, {}).get("buckets", [])
         facets[name] = facet_counts({str(b["key"]): int(b["doc_count"]) for b in buckets})
-    items = len(result.get("item_hash", {}).get("buckets", [])) if count_items else 0
+    if "item_hash" in result:
+        items = len(result["item_hash"].get("buckets", []))
     return facets, items
+
+
+def _count_items_in_slices(searcher: tantivy.Searcher, query: TQ, schema: tantivy.Schema,
+                           slices: int | None = None) -> int:
+    """Distinct items matching `query`, exactly, when they are more than Tantivy's bucket limit (65,000 per
+    aggregation): one terms aggregation per slice of the item-hash range, the slices as many as the cardinality
+    estimate asks for (twice as many again if a slice still overflows)."""
+    if slices is None:
+        slices = max(2, math.ceil(searcher.cardinality(query, "item_hash") * 1.25 / ITEM_BUCKETS))
+    while True:
+        try:
+            return sum(_items_in(searcher, query, schema, low, high) for low, high in _hash_ranges(slices))
+        except ValueError as err:
+            if BUCKET_LIMIT_ERROR not in str(err):
+                raise
+            slices *= 2
+
+
+def _hash_ranges(slices: int) -> list[tuple[int, int]]:
+    step = (HASH_MAX + 1) // slices
+    return [(i * step, HASH_MAX if i == slices - 1 else (i + 1) * step - 1) for i in range(slices)]
+
+
+def _items_in(searcher: tantivy.Searcher, query: TQ, schema: tantivy.Schema, low: int, high: int) -> int:
+    in_slice = TQ.range_query(schema, "item_hash", FieldType.Unsigned, low, high)
+    result = searcher.aggregate(TQ.boolean_query([(Occur.Must, query), (Occur.Must, in_slice)]),
+                                {"item_hash": {"terms": {"field": "item_hash", "size": 2**31 - 1}}})
+    return len(result["item_hash"].get("buckets", []))
 
 
 def _first(fields: dict[str, list[Any]], name: str) -> Any:
