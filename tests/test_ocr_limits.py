@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from pipeline.config import Settings
 from pipeline.errors import TooLargeError
-from pipeline.ocr import MIN_LEGIBLE_DPI, OcrEngine, batches, page_resolution, split_tsv
+from pipeline.ocr import MIN_LEGIBLE_DPI, OcrEngine, batches, page_resolution, render_page, split_tsv
 from pipeline.process import check_render_size
+from tests.conftest import FIXTURES
 
 GIANT_PT = 14400.0  # 200 x 200 inches, the largest page PDF allows without UserUnit
 
@@ -124,3 +125,19 @@ def test_split_tsv_gives_each_image_its_rows() -> None:
     assert first == f"{header}\n{rows[0]}\n"
     assert second == f"{header}\n{rows[1]}\n{rows[2]}\n"
     assert third == f"{header}\n"
+
+
+def test_a_bilevel_scan_is_written_as_a_pbm_with_pdfiums_pixels(tmp_path: Path) -> None:
+    """A black-and-white scan rendered at its own pixels goes to Tesseract as 1-bit PBM, pixel for pixel what
+    pdfium rendered (made bilevel without dithering, which would cost time and change nothing)."""
+    pdf = pdfium.PdfDocument(FIXTURES / "pdf" / "002-scan.pdf")
+    try:
+        plan = page_resolution(pdf, 1)
+        path = render_page(pdf, 1, plan.dpi, tmp_path, plan.scale, smooth=not plan.native)
+        rendered = pdf[0].render(scale=plan.scale, grayscale=True, no_smoothimage=True).to_pil()
+    finally:
+        pdf.close()
+    assert plan.native and path.suffix == ".pbm"
+    with Image.open(path) as image:
+        assert image.mode == "1" and image.size == rendered.size
+        assert ImageChops.difference(image.convert("L"), rendered).getbbox() is None
