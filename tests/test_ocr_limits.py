@@ -141,3 +141,25 @@ def test_a_bilevel_scan_is_written_as_a_pbm_with_pdfiums_pixels(tmp_path: Path) 
     with Image.open(path) as image:
         assert image.mode == "1" and image.size == rendered.size
         assert ImageChops.difference(image.convert("L"), rendered).getbbox() is None
+
+
+class _OrientationCounter(OcrEngine):
+    """Counts the orientation checks instead of running Tesseract's osd model."""
+
+    checks: list[int] = []
+
+    def _turn_upright(self, image: Path, dpi: int) -> tuple[Path | None, int]:
+        self.checks.append(dpi)
+        return None, 0
+
+
+def test_only_a_page_with_words_read_badly_gets_the_orientation_check(tmp_path: Path) -> None:
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    page_row = "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"
+    engine, image = _OrientationCounter(), tmp_path / "page.pbm"
+    blank = engine._page(header + page_row, image, 1, 200)
+    assert blank.lines == () and engine.checks == []  # a blank page: nothing to turn
+    engine._page(header + page_row + "5\t1\t1\t1\t1\t1\t5\t5\t20\t10\t96\tSag\n", image, 1, 200)
+    assert engine.checks == []  # read well
+    engine._page(header + page_row + "5\t1\t1\t1\t1\t1\t5\t5\t20\t10\t31\tuS\n", image, 1, 200)
+    assert engine.checks == [200]  # read badly: perhaps sideways
