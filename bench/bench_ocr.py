@@ -1,7 +1,7 @@
 """OCR accuracy and speed on 200-dpi scans of the seeds, next to plain Tesseract in the same run.
 
-    OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_ocr.py [--pages 3] [--workers 2] [--rounds 3] [--per-page] [--options]
-        [--variants]
+    OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_ocr.py [--pages 3] [--workers 2] [--rounds 3] [--per-page]
+        [--options] [--variants]
 
 Scans: the first `--pages` pages of each born-digital seed PDF (`fixtures/pdf/00N.pdf`), rendered as the
 fixture scans are (`pdftoppm -gray -r 200`, thresholded to 1-bit) into an image-only PDF, plus the committed
