@@ -1,7 +1,7 @@
 """OCR accuracy and speed on 200-dpi scans of the seeds, next to plain Tesseract in the same run.
 
     OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_ocr.py [--pages 3] [--workers 2] [--rounds 3] [--per-page]
-        [--variants]
+        [--options] [--variants]
 
 Scans: the first `--pages` pages of each born-digital seed PDF (`fixtures/pdf/00N.pdf`), rendered as the
 fixture scans are (`pdftoppm -gray -r 200`, thresholded to 1-bit) into an image-only PDF, plus the committed
@@ -14,8 +14,9 @@ batched per Tesseract process) against plain `tesseract IMG stdout -l dan` (one 
 PNG carrying its 200 dpi) over the same pages at the same resolution, both with OMP_THREAD_LIMIT=1 and
 `--workers` processes at once. Each round runs every side back to back, the order rotated; each round's
 ratio is printed, then the medians. Our CPU time includes rendering (this process) and Tesseract (its
-children). `--per-page` adds our step with one process per page, to show what batching buys. `--variants`
-also measures despeckling (median filter) and a slightly skewed, speckled copy.
+children). `--per-page` adds our step with one process per page, to show what batching buys; `--options`
+adds plain tesseract with speed settings (OPTIONS). `--variants` also measures despeckling (median filter)
+and a slightly skewed, speckled copy.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from pipeline.pdf import open_pdf  # noqa: E402
 
 PDF_DIR = ROOT / "fixtures" / "pdf"
 SCAN_DPI = 200
+OPTIONS = ("-c tessedit_do_invert=0", "--psm 6")  # --options: Tesseract settings that might read faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +132,13 @@ def our_ocr(pages: list[ScanPage], engine: OcrEngine) -> dict[tuple[Path, int], 
     return texts
 
 
-def plain_tesseract(pages: list[ScanPage], workers: int,
-                    prepare: Callable[[Path], Path] = lambda p: p) -> dict[tuple[Path, int], str]:
+def plain_tesseract(pages: list[ScanPage], workers: int, prepare: Callable[[Path], Path] = lambda p: p,
+                    options: tuple[str, ...] = ()) -> dict[tuple[Path, int], str]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
     def run(page: ScanPage) -> tuple[tuple[Path, int], str]:
-        proc = subprocess.run(["tesseract", str(prepare(page.image)), "stdout", "-l", "dan"], capture_output=True,
-                              text=True, env=env, check=True)
+        proc = subprocess.run(["tesseract", str(prepare(page.image)), "stdout", "-l", "dan", *options],
+                              capture_output=True, text=True, env=env, check=True)
         return (page.scan, page.number), normalise(proc.stdout)
 
     with ThreadPoolExecutor(workers) as pool:
@@ -147,17 +149,18 @@ def cer(pages: list[ScanPage], texts: dict[tuple[Path, int], str]) -> float:
     return jiwer.cer([p.reference for p in pages], [texts[(p.scan, p.number)] for p in pages])
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (Tesseract): fair on a loaded machine."""
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process and of its finished children (Tesseract): fair on a loaded machine."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object, float]:
-    """Wall seconds, result, CPU seconds."""
-    start, cpu = time.perf_counter(), cpu_seconds()
+def timed(fn: Callable[[], object]) -> tuple[float, object, float, float]:
+    """Wall seconds, result, CPU seconds in all, CPU seconds of this process (rendering, threads, parsing)."""
+    start, (own, kids) = time.perf_counter(), cpu_seconds()
     result = fn()
-    return time.perf_counter() - start, result, cpu_seconds() - cpu
+    own_after, kids_after = cpu_seconds()
+    return time.perf_counter() - start, result, own_after - own + kids_after - kids, own_after - own
 
 
 def despeckled(image: Path) -> Path:
@@ -182,10 +185,10 @@ def damaged_copy(image: Path) -> Path:
     return out
 
 
-def speed(jobs: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[tuple[float, object, float]]]:
+def speed(jobs: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[tuple[float, object, float, float]]]:
     """Each job `rounds` times, the order rotated each round (the machine is shared and noisy); per round
     the ratio of plain tesseract's wall and CPU time to each job's, measured back to back."""
-    runs: dict[str, list[tuple[float, object, float]]] = {name: [] for name in jobs}
+    runs: dict[str, list[tuple[float, object, float, float]]] = {name: [] for name in jobs}
     names = list(jobs)
     for k in range(rounds):
         for name in names[k % len(names):] + names[:k % len(names)]:
@@ -207,6 +210,8 @@ def main() -> int:
     parser.add_argument("--per-page", action="store_true",
                         help="also our OCR step with one Tesseract process per page (batch_pages=1)")
     parser.add_argument("--variants", action="store_true", help="also measure despeckle and a worn copy")
+    parser.add_argument("--options", action="store_true",
+                        help="also plain tesseract with speed options: -c tessedit_do_invert=0, --psm 6")
     args = parser.parse_args()
     engine = OcrEngine(language="dan", workers=args.workers)
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
@@ -218,18 +223,24 @@ def main() -> int:
                                                  "ours": lambda: our_ocr(seeds, engine)}
         if args.per_page:
             jobs["per-page"] = lambda: our_ocr(seeds, replace(engine, batch_pages=1))
+        if args.options:
+            for option in OPTIONS:
+                jobs[option] = lambda option=option: plain_tesseract(seeds, args.workers, options=tuple(option.split()))
         print(f"OCR of {n} pages ({args.pages} per seed, {SCAN_DPI} dpi 1-bit scans), {args.workers} processes, "
               f"OMP_THREAD_LIMIT=1, {args.rounds} rounds, order rotated")
+        print("  same pixels on both sides: plain tesseract reads the 1-bit PNGs; ours renders them from the "
+              "image-only PDF made of those PNGs (its CPU time includes that) and writes TSV with word boxes")
         runs = speed(jobs, args.rounds)
         plain = runs["plain"]
         for name, label in (("plain", "plain tesseract -l dan"), ("ours", "our OCR step"),
-                            ("per-page", "ours, a process a page")):
+                            ("per-page", "ours, a process a page"), *((o, f"plain {o}") for o in OPTIONS)):
             if name not in runs:
                 continue
             wall = statistics.median(r[0] for r in runs[name])
             cpu = statistics.median(r[2] for r in runs[name])
-            print(f"  {label:24s} {n / wall:6.3f} pages/s   {cpu / n:5.2f} CPU s/page   "
-                  f"CER {cer(seeds, runs[name][-1][1]):.4f}")
+            own = statistics.median(r[3] for r in runs[name])
+            print(f"  {label:24s} {n / wall:6.3f} pages/s   {cpu / n:5.3f} CPU s/page "
+                  f"({own / n:5.3f} in this process)   CER {cer(seeds, runs[name][-1][1]):.4f}")
             if name != "plain":
                 walls = [p[0] / r[0] for p, r in zip(plain, runs[name], strict=True)]
                 cpus = [p[2] / r[2] for p, r in zip(plain, runs[name], strict=True)]

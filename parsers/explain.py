@@ -149,7 +149,7 @@ def trace_file(path: Path, settings: Settings) -> tuple[Trace, dict]:
         ocr: OcrEngine
         repairer: Repairer
 
-    tools = _Tools(settings, OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers),
+    tools = _Tools(settings, OcrEngine.from_settings(settings),
                    Repairer.load(cache_dir=settings.lexicon_dir))
     pages = extract_pages(path, tools)  # type: ignore[arg-type]
     tables = find_tables(path, pages)

@@ -18,7 +18,7 @@ class Settings:
     db_url: str
     ocr_language: str = "dan"
     ocr_dpi: int = 300  # only for pages without an image; scans are read at their own resolution (pipeline/ocr.py)
-    ocr_timeout: float = 120.0  # seconds Tesseract may take on one page before its file fails (MOEDEARKIV_OCR_TIMEOUT)
+    ocr_timeout: float = 120.0  # CPU seconds Tesseract may use on a page before its file fails (MOEDEARKIV_OCR_TIMEOUT)
     workers: int = 2  # Tesseract processes at once: one per core
     min_text_chars: int = 25  # a page whose text layer has fewer non-space characters is OCR'd if it has an image
     quiet: bool = False

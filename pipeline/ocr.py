@@ -31,6 +31,8 @@ import pytesseract
 from PIL import Image, ImageFilter
 
 from parsers.model import Line
+from pipeline.config import Settings
+from pipeline.cpu_watch import CpuWatch
 from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError, TooLargeError
 from pipeline.ocr_image import remove_rules
 
@@ -43,6 +45,7 @@ MAX_PAPER_IN = 17.0  # longer than A3 (16.5 in): the page size is wrong, not the
 MAX_MEGAPIXELS = 200.0  # as Settings.max_page_megapixels: a 200-megapixel gray page image is 200 MB in memory
 MIN_LEGIBLE_DPI = 100  # a page brought under the pixel cap is refused rather than read coarser than this
 BATCH_PAGES = 8  # pages per Tesseract process at most: the model is loaded once per batch
+WALL_BACKSTOP = 10  # a Tesseract process is stopped after this many times its CPU limit in wall seconds, plus 30
 
 Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 as fractions of the page, origin top-left
 
@@ -163,12 +166,18 @@ class OcrEngine:
     language: str = "dan"
     dpi: int = 300  # for a page without an image only: scans are read at their own resolution
     workers: int = 2
-    timeout: float = 120.0  # seconds per page for Tesseract; a page (or batch) that takes longer fails its file
+    timeout: float = 120.0  # CPU seconds per page for Tesseract; a page (or batch) that uses more fails its file
     # 3x3 median before OCR: helps speckled scans only and costs ~0.3 CPU s/page (bench/bench_ocr.py --variants),
     # so it is off; Tesseract's own layout analysis copes with skew of a degree or two (no deskew needed)
     despeckle: bool = False
     max_megapixels: float = MAX_MEGAPIXELS  # a page image larger than this is rendered coarser, or refused
     batch_pages: int = BATCH_PAGES  # pages per Tesseract process at most (1: one process per page)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OcrEngine:
+        """The engine as configured: every caller (ingest, parse --explain) gets the same limits."""
+        return cls(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
+                   timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
 
     def read_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, OcrPage]:
         """Lines and word boxes of each page in `numbers` (1-based)."""
@@ -197,44 +206,47 @@ class OcrEngine:
 
     def ocr_image(self, image: Path, page_number: int = 1) -> list[Line]:
         check_tesseract(self.language)
-        return list(self._page(self._tesseract(image, self.dpi), image, page_number, self.dpi).lines)
+        return list(self._page(self._tesseract(image, self.dpi, [page_number]), image, page_number, self.dpi).lines)
 
     def _read_batch(self, numbers: list[int], images: list[Path], dpi: int) -> dict[int, OcrPage]:
         """One Tesseract process for the pages of a batch (a list file of their images); the images are
         removed once read, so a long file never holds more than a few batches on disk."""
         try:
             if len(images) == 1:
-                tsvs = [self._tesseract(images[0], dpi)]
+                tsvs = [self._tesseract(images[0], dpi, numbers)]
             else:
                 listing = images[0].with_name(f"batch-{numbers[0]:04d}.txt")
                 listing.write_text("".join(f"{image}\n" for image in images), encoding="utf-8")
-                tsvs = split_tsv(self._tesseract(listing, dpi, pages=len(images)), len(images))
+                tsvs = split_tsv(self._tesseract(listing, dpi, numbers), len(images))
             return {n: self._page(tsv, image, n, dpi) for n, image, tsv in zip(numbers, images, tsvs, strict=True)}
         finally:
             for image in images:
                 image.unlink(missing_ok=True)
 
     def _page(self, tsv: str, image: Path, page_number: int, dpi: int) -> OcrPage:
-        """A page read badly is checked for a wrong orientation (Tesseract's osd model) and read again."""
+        """A page read badly is checked for a wrong orientation (Tesseract's osd model) and read again. A page
+        with no words at all is blank (a page turned sideways still gives words, of low confidence): the osd
+        pass would cost 0.14 CPU s to say it cannot tell."""
         turn, size = 0, tsv_size(tsv, image)
-        if mean_confidence(tsv) < LOW_CONFIDENCE:
+        if _word_rows(tsv) and mean_confidence(tsv) < LOW_CONFIDENCE:
             turned, angle = self._turn_upright(image, dpi)
             if turned is not None:
-                retry = self._tesseract(turned, dpi)
+                retry = self._tesseract(turned, dpi, [page_number])
                 if mean_confidence(retry) > mean_confidence(tsv):
                     tsv, turn, size = retry, angle, tsv_size(retry, turned)
                 turned.unlink(missing_ok=True)
         return OcrPage(tuple(tsv_lines(tsv, page_number, dpi)), tsv_words(tsv, size, turn))
 
-    def _tesseract(self, image: Path, dpi: int, pages: int = 1) -> str:
-        """TSV of an image, or of each image of a list file (`pages` of them, each with its own timeout)."""
-        limit = self.timeout * pages
-        what = f"page image {image.name}" if pages == 1 else f"{pages} page images ({limit:g} s for all)"
+    def _tesseract(self, image: Path, dpi: int, numbers: Sequence[int] = ()) -> str:
+        """TSV of an image, or of each image of a list file (of `numbers`' pages, `timeout` CPU s each)."""
+        pages = max(1, len(numbers))
+        what = _pages_named(numbers) or f"page image {image.name}"
         try:
-            return _call(pytesseract.image_to_data, str(image), lang=self.language, config=f"--dpi {dpi}",
-                         timeout=limit)
-        except RuntimeError as err:  # pytesseract's timeout
-            raise OcrTimeoutError(f"Tesseract took more than {self.timeout:g} s a page on {what}") from err
+            return _call(pytesseract.image_to_data, image, self.timeout * pages, lang=self.language,
+                         config=f"--dpi {dpi}")
+        except CpuTimeout as err:
+            each = f" (the limit is {self.timeout:g} CPU s a page)" if pages > 1 else ""
+            raise OcrTimeoutError(f"Tesseract took {err.used} on {what}{each}") from None
         except pytesseract.TesseractError as err:
             raise OcrError(f"tesseract failed on {what}: {str(err)[-300:]}") from err
 
@@ -243,8 +255,8 @@ class OcrEngine:
         if "osd" not in _installed_languages(check_tesseract(self.language)):
             return None, 0
         try:
-            osd = _call(pytesseract.image_to_osd, str(image), config=f"--psm 0 --dpi {dpi}", timeout=self.timeout)
-        except (RuntimeError, pytesseract.TesseractError):
+            osd = _call(pytesseract.image_to_osd, image, self.timeout, config=f"--psm 0 --dpi {dpi}")
+        except (CpuTimeout, pytesseract.TesseractError):
             return None, 0  # too little text to tell, or too slow: keep the first reading
         match = re.search(r"Rotate: (\d+)", osd)
         if not match or match.group(1) == "0":
@@ -268,11 +280,39 @@ def _make_room(futures: list[Future[dict[int, OcrPage]]], workers: int) -> None:
             future.result()
 
 
-def _call(function, *args, **kwargs) -> str:  # noqa: ANN001
-    """A pytesseract call in a single-threaded Tesseract: N workers use N cores (pytesseract passes our
-    environment on to its subprocess and has no other way to set it)."""
+class CpuTimeout(Exception):
+    """Tesseract was stopped: `used` says for what ("more than 120 CPU s")."""
+
+    def __init__(self, used: str) -> None:
+        super().__init__(used)
+        self.used = used
+
+
+def _call(function, image: Path, limit: float, **kwargs) -> str:  # noqa: ANN001
+    """A pytesseract call on `image` in a single-threaded Tesseract (N workers use N cores; pytesseract passes
+    our environment on to its subprocess and has no other way to set it), stopped after `limit` CPU seconds.
+
+    CPU time, not wall time: on a loaded machine a page's wall time grows with the load, its CPU time does
+    not. pytesseract's own (wall) timeout stays as a backstop for a process that hangs without working."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    return function(*args, **kwargs)
+    marker = os.path.realpath(image)  # pytesseract passes the real path on Tesseract's command line
+    backstop = limit * WALL_BACKSTOP + 30
+    with CpuWatch(marker, limit) as watch:
+        try:
+            return function(marker, timeout=backstop, **kwargs)
+        except pytesseract.TesseractError:  # (a RuntimeError too) our watch's kill among them
+            if watch.exceeded:
+                raise CpuTimeout(f"more than {limit:g} CPU s") from None
+            raise
+        except RuntimeError as err:  # pytesseract's wall timeout
+            raise CpuTimeout(f"more than {backstop:g} wall s" + (" without using its CPU time: it hung"
+                                                                   if watch.watching else "")) from err
+
+
+def _pages_named(numbers: Sequence[int]) -> str:
+    if not numbers:
+        return ""
+    return f"page {numbers[0]}" if len(numbers) == 1 else f"pages {', '.join(map(str, numbers))}"
 
 
 def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, scale: float | None = None,
@@ -282,7 +322,9 @@ def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, sc
     Without `smooth`, images are not interpolated (for a scan rendered at its own pixels: a bilevel scan
     stays bilevel, so Tesseract need not threshold it again). With `despeckle`, specks of dust and toner
     (smaller than 2x2 pixels) are taken out by a 3x3 median filter. Written as uncompressed PGM/PBM: written
-    once and read once, it costs a few ms where PNG's compression costs tens of ms a page."""
+    once and read once, it costs a few ms where PNG's compression costs tens of ms a page. A page of black and
+    white only is made bilevel without dithering (the same pixels; PIL's default Floyd-Steinberg pass costs
+    17 of the 42 CPU ms a 200-dpi A4 page took to render and write)."""
     page = pdf[number - 1]
     try:
         bitmap = page.render(scale=scale if scale is not None else dpi / 72, grayscale=True, no_smoothimage=not smooth)
@@ -295,7 +337,7 @@ def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, sc
         image = remove_rules(image, dpi)[0]
     histogram = image.histogram()
     if histogram[0] + histogram[255] == image.width * image.height:
-        image = image.convert("1")
+        image = image.convert("1", dither=Image.Dither.NONE)  # black and white already: dithering costs 17 ms
     path = folder / f"page-{number:04d}.{'pbm' if image.mode == '1' else 'pgm'}"
     image.save(path)  # no resolution in the file: Tesseract is told it (--dpi)
     return path

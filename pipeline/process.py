@@ -21,7 +21,7 @@ from parsers.model import Meeting, Page
 from parsers.repair import Repairer
 from pipeline import steps
 from pipeline.config import Settings
-from pipeline.errors import MoedearkivError, TooLargeError
+from pipeline.errors import MoedearkivError, OcrError, TooLargeError
 from pipeline.extract import read_text_layer
 from pipeline.ocr import OcrPage, page_resolution
 from pipeline.pdf import library_failure, open_pdf, sha256_of
@@ -76,7 +76,10 @@ def extract_pages(path: Path, ocr: PageReader, repairer: Repairer, settings: Set
     pdf = open_pdf(path)
     try:
         pages, damaged, to_ocr = plan_ocr(path, pdf, repairer, settings)
-        pages = steps.ocr(pdf, pages, to_ocr, ocr)
+        try:
+            pages = steps.ocr(pdf, pages, to_ocr, ocr)
+        except OcrError as err:  # the engine names the page, not the file
+            raise type(err)(f"{path}: {err.message}") from err
     finally:
         pdf.close()
     return steps.repair(pages, damaged, repairer)

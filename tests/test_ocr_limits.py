@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from pipeline.config import Settings
 from pipeline.errors import TooLargeError
-from pipeline.ocr import MIN_LEGIBLE_DPI, OcrEngine, batches, page_resolution, split_tsv
+from pipeline.ocr import MIN_LEGIBLE_DPI, OcrEngine, batches, page_resolution, render_page, split_tsv
 from pipeline.process import check_render_size
+from tests.conftest import FIXTURES
 
 GIANT_PT = 14400.0  # 200 x 200 inches, the largest page PDF allows without UserUnit
 
@@ -124,3 +125,41 @@ def test_split_tsv_gives_each_image_its_rows() -> None:
     assert first == f"{header}\n{rows[0]}\n"
     assert second == f"{header}\n{rows[1]}\n{rows[2]}\n"
     assert third == f"{header}\n"
+
+
+def test_a_bilevel_scan_is_written_as_a_pbm_with_pdfiums_pixels(tmp_path: Path) -> None:
+    """A black-and-white scan rendered at its own pixels goes to Tesseract as 1-bit PBM, pixel for pixel what
+    pdfium rendered (made bilevel without dithering, which would cost time and change nothing)."""
+    pdf = pdfium.PdfDocument(FIXTURES / "pdf" / "002-scan.pdf")
+    try:
+        plan = page_resolution(pdf, 1)
+        path = render_page(pdf, 1, plan.dpi, tmp_path, plan.scale, smooth=not plan.native)
+        rendered = pdf[0].render(scale=plan.scale, grayscale=True, no_smoothimage=True).to_pil()
+    finally:
+        pdf.close()
+    assert plan.native and path.suffix == ".pbm"
+    with Image.open(path) as image:
+        assert image.mode == "1" and image.size == rendered.size
+        assert ImageChops.difference(image.convert("L"), rendered).getbbox() is None
+
+
+class _OrientationCounter(OcrEngine):
+    """Counts the orientation checks instead of running Tesseract's osd model."""
+
+    checks: list[int] = []
+
+    def _turn_upright(self, image: Path, dpi: int) -> tuple[Path | None, int]:
+        self.checks.append(dpi)
+        return None, 0
+
+
+def test_only_a_page_with_words_read_badly_gets_the_orientation_check(tmp_path: Path) -> None:
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    page_row = "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"
+    engine, image = _OrientationCounter(), tmp_path / "page.pbm"
+    blank = engine._page(header + page_row, image, 1, 200)
+    assert blank.lines == () and engine.checks == []  # a blank page: nothing to turn
+    engine._page(header + page_row + "5\t1\t1\t1\t1\t1\t5\t5\t20\t10\t96\tSag\n", image, 1, 200)
+    assert engine.checks == []  # read well
+    engine._page(header + page_row + "5\t1\t1\t1\t1\t1\t5\t5\t20\t10\t31\tuS\n", image, 1, 200)
+    assert engine.checks == [200]  # read badly: perhaps sideways

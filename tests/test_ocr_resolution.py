@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import process
 from pipeline.config import Settings
 from pipeline.errors import OcrTimeoutError
 from pipeline.ingest import Services, extract_pages, parse
@@ -69,14 +70,17 @@ def test_word_boxes_are_fractions_of_the_page_and_turned_back() -> None:
 
 
 @pytest.mark.slow
-def test_a_page_that_takes_too_long_is_a_clear_error() -> None:
-    pdf = open_pdf(SCAN_70DPI)
-    try:
+def test_a_page_that_takes_too_long_is_a_clear_error_naming_file_and_page() -> None:
+    """The limit is Tesseract's CPU time; the message names the file (added by the pipeline) and the page."""
+    with tempfile.TemporaryDirectory() as home:
+        services = Services.open(Settings.resolve(home=home, workers=1))
         with pytest.raises(OcrTimeoutError) as caught:
-            OcrEngine(timeout=0.01, workers=1).read_pages(pdf, [1])
-    finally:
-        pdf.close()
-    assert "MOEDEARKIV_OCR_TIMEOUT" in str(caught.value)
+            process.extract_pages(SCAN_70DPI, OcrEngine(timeout=0.01, workers=1), services.repairer,
+                                  services.settings)
+    message = str(caught.value)
+    assert message.startswith(f"{SCAN_70DPI}: Tesseract took more than 0.0")  # 0.01 CPU s a page, each batch
+    assert " CPU s on page" in message and "1" in message.split(" on page")[1]
+    assert "MOEDEARKIV_OCR_TIMEOUT" in message
 
 
 @pytest.mark.slow
@@ -113,3 +117,19 @@ def test_a_scan_with_a_70_dpi_page_size_parses_like_its_born_digital_twin() -> N
         assert all(0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 for _, x0, y0, x1, y1 in words)
         dato = next(w for w in words if w[0] == "Dato:")
         assert dato[1] < 0.5 and 0.2 < dato[2] < 0.8  # left half, mid page, as printed
+
+
+def test_the_engine_takes_its_limits_from_the_settings(tmp_path: Path) -> None:
+    settings = Settings.resolve(home=tmp_path, ocr_timeout=7.5, max_page_megapixels=50.0, workers=1)
+    engine = OcrEngine.from_settings(settings)
+    assert (engine.timeout, engine.max_megapixels, engine.workers) == (7.5, 50.0, 1)
+
+
+@pytest.mark.slow
+def test_parse_explain_reads_scans_under_the_same_timeout(tmp_path: Path) -> None:
+    """`parse --explain` OCRs through the configured engine: its CPU-time limit applies there too."""
+    from parsers.explain import trace_file
+
+    with pytest.raises(OcrTimeoutError) as caught:
+        trace_file(SCAN_70DPI, Settings.resolve(home=tmp_path, ocr_timeout=0.01, workers=1))
+    assert str(caught.value).startswith(f"{SCAN_70DPI}: Tesseract took more than 0.0")
