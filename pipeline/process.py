@@ -101,7 +101,7 @@ def check_text_size(path: Path, pages: list[Page], limit: int) -> None:
     for page in pages:
         if len(page.text) > limit:
             raise TooLargeError(f"{path}: page {page.number} has {len(page.text):,} characters of text, more than "
-                                f"the limit of {limit:,}")
+                                f"the limit of {limit:,}", _without_page_hint(page.number, len(pages)))
 
 
 def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], settings: Settings) -> None:
@@ -111,7 +111,7 @@ def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], s
         try:
             page_resolution(pdf, number, settings.ocr_dpi, settings.max_page_megapixels)
         except TooLargeError as err:
-            raise TooLargeError(f"{path}: {err.message}") from None
+            raise TooLargeError(f"{path}: {err.message}", _without_page_hint(number, len(pdf))) from None
 
 
 def check_page_objects(path: Path, pdf: pdfium.PdfDocument, limit: int) -> None:
@@ -128,11 +128,12 @@ def check_page_objects(path: Path, pdf: pdfium.PdfDocument, limit: int) -> None:
                                 f"{limit:,}", _without_page_hint(index + 1, len(pdf)))
 
 
-def _without_page_hint(number: int, pages: int) -> str | None:
-    """The qpdf command that copies the file without page `number` (qpdf 11.3 has no page exclusion)."""
+def _without_page_hint(number: int, pages: int) -> str:
+    """The qpdf command that copies the file without page `number` (qpdf 11.3 has no page exclusion); no hint
+    for a file of that one page."""
     ranges = ",".join(r for r in (f"1-{number - 1}" if number > 1 else "", f"{number + 1}-z" if number < pages else "")
                       if r)
-    return f"leave the page out and ingest the rest: qpdf IN.pdf --pages . {ranges} -- OUT.pdf" if ranges else None
+    return f"leave the page out and ingest the rest: qpdf IN.pdf --pages . {ranges} -- OUT.pdf" if ranges else ""
 
 
 def check_image_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], limit_mb: float) -> None:
@@ -150,7 +151,8 @@ def check_image_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], li
             (w, h), _ = max(images, key=lambda image: image[0][0] * image[0][1])
             raise TooLargeError(f"{path}: page {number} holds images of {decoded:,.0f} MB decoded (the largest "
                                 f"{w:,} x {h:,} pixels), more than the limit of {limit_mb:,.0f} MB",
-                                "scan or export the page again at 300 dpi")
+                                "; or ".join(filter(None, ["scan or export the page again at 300 dpi",
+                                                           _without_page_hint(number, len(pdf))])))
 
 
 class FileTimeout(TooLargeError):
