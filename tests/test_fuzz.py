@@ -119,3 +119,13 @@ def test_a_page_whose_images_decode_too_large_is_refused_before_rendering(tmp_pa
     message = _refusal(scan, tmp_path, max_image_megabytes=10)
     assert "page 1 holds images of 20 MB decoded (the largest 5,000 x 4,000 pixels)" in message
     assert "300 dpi" in message
+
+
+def test_a_file_pdfminer_reads_fewer_pages_of_is_ingested_without_tables(tmp_path: Path) -> None:
+    """Fuzz file 291 of seed 10: a broken xref that pdfium rebuilds (4 pages) and pdfminer does not (0 pages);
+    the table step indexed pdfminer's pages by pdfium's numbers (IndexError, an 'internal error')."""
+    path = Path(__file__).parent / "fuzz" / "regressions" / "xref-pdfminer-sees-no-pages.pdf"
+    settings = Settings.resolve(home=tmp_path / "home", env={})
+    document = process_pdf(path, ReplayOcr(), Repairer.load(cache_dir=tmp_path / "cache"), settings)
+    assert len(document.pages) == 4 and document.tables == ()
+    assert sum(len(page.text) for page in document.pages) > 1000
