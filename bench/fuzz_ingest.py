@@ -6,13 +6,14 @@ Generates the seeded set (tests/fuzz/make_fuzz.py), runs `moedearkiv ingest --js
 under /usr/bin/time -v (peak RSS of the ingest process), with each file's wall time and CPU time (the
 ingest process and its reaped Tesseract children, from /proc: under a loaded machine wall time says little).
 The lexicon cache is built first, in a process of its own (its peak is reported beside).
-Then every good file must be ingested and found by a word unique to it: a word of its meeting's sections
-that no other good file's meeting has, searched for, its meeting among the hits. Exit 1 if any acceptance
+Then every good file must be ingested and its meeting (as it is now) found by a word of its own: one of
+its sections' words that no other good file's meeting has (the rarest where none is unique), among the hits. Exit 1 if any acceptance
 figure is missed. `--reuse` checks an existing run's data folder again without ingesting.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,32 +98,45 @@ def build_lexicon(cli: list[str]) -> int:
     return int(match.group(1)) if match else -1
 
 
-def meeting_words(cli: list[str], meeting_id: str) -> set[str] | None:
+def meeting_words(cli: list[str], meeting_id: str) -> Counter[str]:
     shown = subprocess.run([*cli, "show", "--json", meeting_id], capture_output=True, text=True)
     if shown.returncode != 0:
-        return None
+        return Counter()
     items = json.loads(shown.stdout)["items"]
-    return {w for item in items for s in item["sections"] for w in WORD.findall((s["text"] or "").lower())}
+    return Counter(w for item in items for s in item["sections"] for w in WORD.findall((s["text"] or "").lower()))
 
 
-def unsearchable(cli: list[str], good: list[Path], by_name: dict[str, dict]) -> tuple[list[str], dict[str, str]]:
-    """Good files whose meeting a word unique to it (among the good files' meetings) does not find."""
-    ids = {p.name: by_name.get(p.name, {}).get("meeting_id") for p in good}
+def current_meetings(cli: list[str]) -> dict[str, str]:
+    """sha256 -> the meeting a document belongs to now (a later file can make a stand-alone one its copy)."""
+    listed = json.loads(subprocess.run([*cli, "meetings", "--json"], capture_output=True, text=True).stdout)
+    return {source["sha256"]: m["id"] for m in listed["meetings"] for source in m["sources"]}
+
+
+def unsearchable(cli: list[str], good: list[Path]) -> tuple[list[str], dict[str, int]]:
+    """Good files whose meeting is not found by its own word: one no other good file's meeting has where there
+    is one (else the one fewest others have; a scan of some pages of another file has none of its own), and
+    among those the most frequent in it (a real term, not a stray OCR error)."""
+    of_sha = current_meetings(cli)
+    ids = {p.name: of_sha.get(hashlib.sha256(p.read_bytes()).hexdigest()) for p in good}
     words = {m: meeting_words(cli, m) for m in set(ids.values()) if m}
-    missing, checked = [], {}
+    missing, kinds = [], {"unique": 0, "shared": 0}
+    found: dict[str, tuple[str, bool]] = {}
     for name, meeting_id in sorted(ids.items()):
-        own = words.get(meeting_id) if meeting_id else None
-        others = set().union(*(w or set() for m, w in words.items() if m != meeting_id))
-        unique = sorted((own or set()) - others, key=lambda w: (-len(w), w))
-        if not unique:
-            missing.append(f"{name}: {'not stored' if own is None else 'no word unique to it'}")
+        own = words.get(meeting_id, Counter()) if meeting_id else Counter()
+        if not own:
+            missing.append(f"{name}: {'not stored' if meeting_id is None else 'no text'}")
             continue
-        hits = subprocess.run([*cli, "search", "--json", "--limit", "1000", unique[0]], capture_output=True, text=True)
-        found = hits.returncode == 0 and meeting_id in {h["meeting_id"] for h in json.loads(hits.stdout)["hits"]}
-        checked[name] = unique[0]
-        if not found:
-            missing.append(f"{name}: '{unique[0]}' does not find {meeting_id}")
-    return missing, checked
+        if meeting_id not in found:
+            others = Counter(w for m, c in words.items() if m != meeting_id for w in c)
+            word = min(own, key=lambda w: (others[w], -own[w], -len(w), w))
+            hits = subprocess.run([*cli, "search", "--json", "--limit", "1000", word], capture_output=True, text=True)
+            ok = hits.returncode == 0 and meeting_id in {h["meeting_id"] for h in json.loads(hits.stdout)["hits"]}
+            found[meeting_id] = (f"'{word}' (in {others[word]} other good meetings)" if ok else
+                                 f"'{word}' does not find {meeting_id}", ok)
+            kinds["unique" if others[word] == 0 else "shared"] += 1
+        if not found[meeting_id][1]:
+            missing.append(f"{name}: {found[meeting_id][0]}")
+    return missing, {**kinds, "meetings": len(found)}
 
 
 def main() -> int:
@@ -151,7 +166,7 @@ def main() -> int:
     good = [p for p in files if p.name.endswith(GOOD)]
     by_name = {Path(r["path"]).name: r for r in results}
     not_ingested = [p.name for p in good if by_name.get(p.name, {}).get("status") not in ("ingested", "skipped")]
-    missing, checked = unsearchable(cli, good, by_name)
+    missing, checked = unsearchable(cli, good)
     slow_wall = max(timed, key=lambda t: t.wall, default=Timed({"path": ""}, 0.0, 0.0))
     slow_cpu = max(timed, key=lambda t: t.cpu, default=Timed({"path": ""}, 0.0, 0.0))
     statuses = {s: sum(r["status"] == s for r in results) for s in ("ingested", "skipped", "failed")}
@@ -159,7 +174,7 @@ def main() -> int:
         "files": len(files), "results": len(results), "exit_code": code, **statuses,
         "internal_errors": len(internal), "tracebacks_on_stderr": stderr.count("Traceback"),
         "good_files": len(good), "good_not_ingested": not_ingested, "good_not_searchable": missing,
-        "good_checked_by_unique_word": len(checked), "peak_rss_mb": round(rss_kb / 1024),
+        "good_meetings_searched": checked, "peak_rss_mb": round(rss_kb / 1024),
         "lexicon_build_peak_rss_mb": round(lexicon_kb / 1024),
         "slowest_file_wall_s": round(slow_wall.wall, 1), "its_cpu_s": round(slow_wall.cpu, 1),
         "slowest_file": Path(slow_wall.result["path"]).name, "most_cpu_s": round(slow_cpu.cpu, 1),
