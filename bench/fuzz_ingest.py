@@ -6,9 +6,10 @@ Generates the seeded set (tests/fuzz/make_fuzz.py), runs `moedearkiv ingest --js
 under /usr/bin/time -v (peak RSS of the ingest process), with each file's wall time and CPU time (the
 ingest process and its reaped Tesseract children, from /proc: under a loaded machine wall time says little).
 The lexicon cache is built first, in a process of its own (its peak is reported beside).
-Then every good file must be ingested and its meeting (as it is now) found by a word of its own: one of
-its sections' words that no other good file's meeting has (the rarest where none is unique), among the hits. Exit 1 if any acceptance
-figure is missed. `--reuse` checks an existing run's data folder again without ingesting.
+Then every good file must be ingested and its meeting (as it is now) found by a word of its own: a whole
+word of its sections, titles, tables or participants that no other good file's meeting has (the rarest where none is
+unique), searched for, its meeting among the hits. Exit 1 if any acceptance figure is missed.
+`--reuse` checks an existing run's data folder again without ingesting.
 """
 from __future__ import annotations
 
@@ -102,8 +103,22 @@ def meeting_words(cli: list[str], meeting_id: str) -> Counter[str]:
     shown = subprocess.run([*cli, "show", "--json", meeting_id], capture_output=True, text=True)
     if shown.returncode != 0:
         return Counter()
-    items = json.loads(shown.stdout)["items"]
-    return Counter(w for item in items for s in item["sections"] for w in WORD.findall((s["text"] or "").lower()))
+    shown_json = json.loads(shown.stdout)
+    texts = [*strings(shown_json["items"]), *strings(shown_json["tables"]), *strings(shown_json["toc"]),
+             *(p["name"] or "" for p in shown_json["participants"])]  # a scanned front page: only who took part
+    return Counter(word for text in texts for word in (t.strip(".,;:!?()\"'«»–-") for t in text.lower().split())
+                   if WORD.fullmatch(word))
+
+
+def strings(value: object) -> list[str]:
+    """Every string in a JSON value: section texts, titles, table cells (no ids: those are not in the text)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if k not in ("id", "source", "case_number") for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
 
 
 def current_meetings(cli: list[str]) -> dict[str, str]:
