@@ -27,6 +27,8 @@ class Settings:
     max_page_megapixels: float = 200.0  # a page image for OCR is rendered coarser to fit, or refused (memory)
     max_pages: int = 5000  # a file claiming more pages is refused
     max_page_text_chars: int = 500_000  # a page whose text layer is larger is refused
+    max_page_objects: int = 200_000  # a page drawn with more objects (text runs, paths, images) is refused
+    max_image_megabytes: float = 500.0  # a page to OCR whose images take more memory decoded is refused
     max_file_seconds: float = 600.0  # wall time for one file's extraction, OCR and parsing
     split_ocr_pages: int = 4  # a queued document with more pages to OCR is read as one job per page (page_jobs.py)
     user_cache_dir: Path | None = None  # per machine (MOEDEARKIV_CACHE_DIR, $XDG_CACHE_HOME/moedearkiv, ~/.cache)

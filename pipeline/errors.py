@@ -72,7 +72,7 @@ class DamagedPdfError(InputFileError):
 class TooLargeError(InputFileError):
     """A page or file over one of the per-page limits (pixels, text size, pages, time)."""
 
-    hint = "split or re-render the file (e.g. qpdf --pages or pdftoppm at a lower resolution) and ingest the result"
+    hint = "split it and ingest the parts: qpdf IN.pdf --pages . 1-100 -- PART.pdf (pages 1-100)"
 
 
 class MissingDependencyError(MoedearkivError):

@@ -161,15 +161,23 @@ def ingest_file(path: Path, services: Services,
     except AlreadyStored as done:
         return FileResult(path=str(path), status="skipped", meeting_id=done.meeting_id)
     except InputFileError as err:
-        services.archive.record_failure(path, sha256, str(err))
+        record_failure(services, path, sha256, str(err))
         return FileResult(path=str(path), status="failed", error=str(err))
     except Exception as err:  # a bug must not cost the rest of the batch; the traceback goes to the log
         log.info("internal error on %s", path, exc_info=True)  # the traceback only with -v
         message = f"{path}: internal error ({type(err).__name__}: {err}); please report it with the file"
-        services.archive.record_failure(path, sha256, message)
+        record_failure(services, path, sha256, message)
         return FileResult(path=str(path), status="failed", error=message)
     return FileResult(path=str(path), status="ingested", meeting_id=change.meeting_id, role=change.role,
                       joined=change.joined, replaced=change.replaced is not None)
+
+
+def record_failure(services: Services, path: Path, sha256: str, message: str) -> None:
+    """Under the write lock: two ingests failing on the same file would both find no record and both insert one."""
+    from pipeline.lock import writer_lock
+
+    with writer_lock(services.settings.home, services.settings.lock_timeout):
+        services.archive.record_failure(path, sha256, message)
 
 
 def extract_pages(path: Path, services: Services) -> list[Page]:

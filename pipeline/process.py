@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from parsers.document import parse_document
 from parsers.model import Meeting, Page
@@ -91,11 +92,13 @@ def plan_ocr(path: Path, pdf: pdfium.PdfDocument, repairer: Repairer,
     jobs (pipeline/page_jobs.py) split a document by the same plan."""
     if len(pdf) > settings.max_pages:
         raise TooLargeError(f"{path}: {len(pdf)} pages, more than the limit of {settings.max_pages}")
+    check_page_objects(path, pdf, settings.max_page_objects)
     pages = read_text_layer(pdf)
     check_text_size(path, pages, settings.max_page_text_chars)
     damaged = steps.damaged_pages(pages, repairer)
     to_ocr = steps.pages_to_ocr(pages, damaged, settings.min_text_chars)
     check_render_size(path, pdf, to_ocr, settings)
+    check_image_size(path, pdf, to_ocr, settings.max_image_megabytes)
     return pages, damaged, to_ocr
 
 
@@ -109,7 +112,7 @@ def check_text_size(path: Path, pages: list[Page], limit: int) -> None:
     for page in pages:
         if len(page.text) > limit:
             raise TooLargeError(f"{path}: page {page.number} has {len(page.text):,} characters of text, more than "
-                                f"the limit of {limit:,}")
+                                f"the limit of {limit:,}", _without_page_hint(page.number, len(pages)))
 
 
 def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], settings: Settings) -> None:
@@ -119,7 +122,48 @@ def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], s
         try:
             page_resolution(pdf, number, settings.ocr_dpi, settings.max_page_megapixels)
         except TooLargeError as err:
-            raise TooLargeError(f"{path}: {err.message}") from None
+            raise TooLargeError(f"{path}: {err.message}", _without_page_hint(number, len(pdf))) from None
+
+
+def check_page_objects(path: Path, pdf: pdfium.PdfDocument, limit: int) -> None:
+    """Refuse a page drawn with more objects than `limit` (millions of text runs or paths: the table step's
+    pdfminer would hold a Python object for each, gigabytes); counting them costs pdfium one parse of the page."""
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            count = pdfium_c.FPDFPage_CountObjects(page)
+        finally:
+            page.close()
+        if count > limit:
+            raise TooLargeError(f"{path}: page {index + 1} is drawn with {count:,} objects, more than the limit of "
+                                f"{limit:,}", _without_page_hint(index + 1, len(pdf)))
+
+
+def _without_page_hint(number: int, pages: int) -> str:
+    """The qpdf command that copies the file without page `number` (qpdf 11.3 has no page exclusion); no hint
+    for a file of that one page."""
+    ranges = ",".join(r for r in (f"1-{number - 1}" if number > 1 else "", f"{number + 1}-z" if number < pages else "")
+                      if r)
+    return f"leave the page out and ingest the rest: qpdf IN.pdf --pages . {ranges} -- OUT.pdf" if ranges else ""
+
+
+def check_image_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], limit_mb: float) -> None:
+    """Refuse, before rendering, a page whose images pdfium would decode into more than `limit_mb` of memory
+    (rendering decodes each image whole, at its own size, whatever the resolution of the output)."""
+    for number in numbers:
+        page = pdf[number - 1]
+        try:
+            images = [(obj.get_px_size(), obj.get_metadata().bits_per_pixel)
+                      for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4)]
+        finally:
+            page.close()
+        decoded = sum(w * h * max(1, -(-bits // 8)) for (w, h), bits in images) / 1e6
+        if decoded > limit_mb:
+            (w, h), _ = max(images, key=lambda image: image[0][0] * image[0][1])
+            raise TooLargeError(f"{path}: page {number} holds images of {decoded:,.0f} MB decoded (the largest "
+                                f"{w:,} x {h:,} pixels), more than the limit of {limit_mb:,.0f} MB",
+                                "; or ".join(filter(None, ["scan or export the page again at 300 dpi",
+                                                           _without_page_hint(number, len(pdf))])))
 
 
 class FileTimeout(TooLargeError):

@@ -7,6 +7,7 @@ layout tables (a list of 'A) ... godkendes.' proposals), and those are text, not
 """
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,8 @@ import pdfplumber
 
 from parsers.model import Item, Meeting, Page, Table
 from parsers.normalize import clean_line, join_lines
+
+log = logging.getLogger(__name__)
 
 MIN_RULE_SEGMENTS = 8  # path segments on a page below which no ruled table (2x2 cells at least) can be drawn
 COLUMN_TOLERANCE = 8.0  # points: Word's cell padding is ~5-6 pt, real columns are wider than this
@@ -40,6 +43,10 @@ def find_tables(path: Path, pages: Sequence[Page], min_segments: int = MIN_RULE_
         return []
     found: list[FoundTable] = []
     with pdfplumber.open(path) as pdf:
+        if len(pdf.pages) != len(pages):  # a damaged cross-reference table pdfium rebuilt and pdfminer did not
+            log.warning("%s: pdfminer reads %d pages, pdfium %d: tables not looked for", path, len(pdf.pages),
+                        len(pages))
+            return []
         for number in candidates:
             page = pdf.pages[number - 1]
             for table in page.filter(_is_visible).find_tables():

@@ -1,8 +1,10 @@
 """The archive database: the source of truth that the index and the exports are made from."""
 from __future__ import annotations
 
+import fcntl
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -116,9 +118,28 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    ensure_schema(engine)  # migrations, never create_all: an older database is upgraded, not recreated
-    views.install(engine)  # SQLite only: views, FTS5 and triggers, after the migrations
+    with _schema_lock(engine):  # two processes opening a new database must not both create its tables
+        ensure_schema(engine)  # migrations, never create_all: an older database is upgraded, not recreated
+        views.install(engine)  # SQLite only: views, FTS5 and triggers, after the migrations
     return engine
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """An flock on `<database file>.schema-lock` while the schema is checked and created (SQLite files only:
+    PostgreSQL's migrations take an advisory lock of their own)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    try:
+        handle = open(f"{database}.schema-lock", "a")  # noqa: SIM115 - closed by the with below
+    except OSError:  # a read-only data folder: nothing can be created there anyway
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # held for the time of a few CREATE statements, released at close
+        yield
 
 
 class Archive:

@@ -47,10 +47,29 @@ def drop(conn: Connection) -> None:
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
 
 
+def _statements() -> dict[str, str]:
+    """Each view's and trigger's CREATE statement by name, as SQLite keeps it in sqlite_master."""
+    made = {name: f"CREATE VIEW {name} AS {body}" for name, body in _VIEWS.items()}
+    for trigger in _TRIGGERS:
+        made[trigger.split()[5]] = trigger.replace(" IF NOT EXISTS", "", 1)
+    return made
+
+
+def current(conn: Connection) -> bool:
+    """Whether the views, triggers and FTS5 table are there as this version makes them (then nothing is written:
+    a reader opening the archive while another process writes must not need SQLite's write lock)."""
+    rows = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'table')"))
+                .all())
+    return FTS_TABLE in rows and all(rows.get(name) == sql for name, sql in _statements().items())
+
+
 def install(engine: Engine) -> None:
-    """Create (or refresh) the views, the FTS5 table and its triggers; fill the table if it is new."""
+    """Create (or refresh) the views, the FTS5 table and its triggers where they differ; fill the table if new."""
     if engine.dialect.name != "sqlite":
         return
+    with engine.connect() as conn:
+        if current(conn):
+            return
     with engine.begin() as conn:
         for name, body in _VIEWS.items():
             conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
@@ -60,7 +79,8 @@ def install(engine: Engine) -> None:
             conn.execute(text(
                 f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(name, heading, text, content='sections', "
                 "content_rowid='id', tokenize='unicode61 remove_diacritics 0')"))
-        for trigger in _TRIGGERS:
+        for trigger in _TRIGGERS:  # replaced, so a changed trigger of a newer version takes effect
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger.split()[5]}"))
             conn.execute(text(trigger))
         if not exists:
             conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))

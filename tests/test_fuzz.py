@@ -2,7 +2,9 @@
 the parser on random lines (hypothesis). The full set through the real CLI is bench/fuzz_ingest.py."""
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
+import random
 import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -16,10 +18,10 @@ from parsers.document import parse_document
 from parsers.model import Line
 from parsers.repair import Repairer
 from pipeline.config import Settings
-from pipeline.errors import InputFileError
+from pipeline.errors import InputFileError, TooLargeError
 from pipeline.process import process_pdf
 from tests.fake_ocr import ReplayOcr
-from tests.fuzz.make_fuzz import make
+from tests.fuzz.make_fuzz import bomb_pdf, image_pdf, make
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +97,35 @@ _lines = st.lists(st.builds(
 def test_parse_document_never_raises(lines: list[Line]) -> None:
     meeting = parse_document(lines, "random.pdf")
     assert all(item.title is not None for item in meeting.items)
+
+
+def _refusal(path: Path, tmp_path: Path, **limits: float) -> str:
+    settings = dataclasses.replace(Settings.resolve(home=tmp_path / "home", env={}), **limits)
+    with pytest.raises(TooLargeError) as refused:
+        process_pdf(path, ReplayOcr(), Repairer.load(cache_dir=tmp_path / "cache"), settings)
+    return str(refused.value)
+
+
+def test_a_page_of_too_many_objects_is_refused_before_the_table_step(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(bomb_pdf(random.Random(1)))
+    message = _refusal(bomb, tmp_path, max_page_objects=200_000)
+    assert "page 1 is drawn with 300,000 objects, more than the limit of 200,000" in message
+
+
+def test_a_page_whose_images_decode_too_large_is_refused_before_rendering(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(image_pdf(5000, 4000))  # 20 MB decoded (grey)
+    message = _refusal(scan, tmp_path, max_image_megabytes=10)
+    assert "page 1 holds images of 20 MB decoded (the largest 5,000 x 4,000 pixels)" in message
+    assert "300 dpi" in message
+
+
+def test_a_file_pdfminer_reads_fewer_pages_of_is_ingested_without_tables(tmp_path: Path) -> None:
+    """Fuzz file 291 of seed 10: a broken xref that pdfium rebuilds (4 pages) and pdfminer does not (0 pages);
+    the table step indexed pdfminer's pages by pdfium's numbers (IndexError, an 'internal error')."""
+    path = Path(__file__).parent / "fuzz" / "regressions" / "xref-pdfminer-sees-no-pages.pdf"
+    settings = Settings.resolve(home=tmp_path / "home", env={})
+    document = process_pdf(path, ReplayOcr(), Repairer.load(cache_dir=tmp_path / "cache"), settings)
+    assert len(document.pages) == 4 and document.tables == ()
+    assert sum(len(page.text) for page in document.pages) > 1000

@@ -4,7 +4,8 @@
 
 Each file is named `<nnn>-<kind>.pdf`; `good` files are unchanged copies of the born-digital fixtures and
 must be ingested and searchable. The other kinds: byte flips, truncations, a broken xref, a huge page count,
-a huge page, a huge image, deep nesting, non-PDFs named .pdf, encrypted files. Same seed, same files.
+a huge page, a huge image, deep nesting, a page of
+millions of drawing objects (bomb), non-PDFs named .pdf, encrypted files. Same seed, same files.
 """
 from __future__ import annotations
 
@@ -80,6 +81,22 @@ def nested_pdf(depth: int) -> bytes:
     ])
 
 
+def bomb_pdf(rng: random.Random) -> bytes:
+    """One page drawn with hundreds of thousands of tiny text runs or rectangles (a few hundred KB compressed):
+    cheap for pdfium, gigabytes as pdfminer objects in the table step."""
+    runs = rng.choice([300_000, 1_000_000])
+    op = rng.choice([b"1 0 Td (x) Tj ", b"0 0 1 1 re f "])
+    content = zlib.compress(b"BT /F1 1 Tf " + op * runs + b"ET" if b"Tj" in op else op * runs, 9)
+    return build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(content, "/Filter /FlateDecode "),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
 def flip(data: bytes, rng: random.Random) -> bytes:
     out = bytearray(data)
     for _ in range(rng.choice([1, 4, 32, 256])):
@@ -147,14 +164,14 @@ def mutate(kind: str, data: bytes, rng: random.Random) -> bytes:
         "hugepage": lambda: text_page_pdf("stor side", media=(rng.choice([14400, 50000, 1e6]),) * 2),
         "hugeimage": lambda: image_pdf(rng.choice([20000, 40000]), rng.choice([20000, 40000])),
         "nested": lambda: nested_pdf(rng.choice([1000, 100000])),
-        "notpdf": lambda: not_pdf(rng),
+        "notpdf": lambda: not_pdf(rng), "bomb": lambda: bomb_pdf(rng),
     }
     return makers[kind]()
 
 
 KINDS: list[tuple[str, int]] = [  # (kind, weight)
     ("good", 14), ("flip", 30), ("truncate", 14), ("xref", 10), ("count", 5), ("hugepage", 3), ("hugeimage", 3),
-    ("nested", 3), ("notpdf", 8), ("encrypted", 3), ("scanned", 1), ("scanflip", 1),
+    ("nested", 3), ("notpdf", 8), ("encrypted", 3), ("scanned", 1), ("scanflip", 1), ("bomb", 2),
 ]
 
 
