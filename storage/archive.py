@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
@@ -38,8 +38,7 @@ from pipeline.merge import (
     split_by_start_time,
     standalone,
 )
-from storage import views
-from storage.migrate import ensure_schema
+from storage.engine import make_engine
 from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 from storage.parsed import from_json, tables_of, to_json
 
@@ -103,27 +102,10 @@ class Stats:
     failures: tuple[FailedDocument, ...]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    ensure_schema(engine)  # migrations, never create_all: an older database is upgraded, not recreated
-    views.install(engine)  # SQLite only: views, FTS5 and triggers, after the migrations
-    return engine
-
-
 class Archive:
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        """`engine`: one storage.engine.make_engine(url) made already (its schema checked), else made here."""
+        self.engine = engine or make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:

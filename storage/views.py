@@ -47,9 +47,20 @@ def drop(conn: Connection) -> None:
         conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
 
 
+def _installed(engine: Engine) -> bool:
+    """The views as this version writes them, the FTS5 table and its triggers are all there already."""
+    with engine.connect() as conn:
+        found = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'table', "
+                                       "'trigger')")).tuples().all())
+    return (all(found.get(name) == f"CREATE VIEW {name} AS {body}" for name, body in _VIEWS.items())
+            and FTS_TABLE in found and all(f"{FTS_TABLE}_{t}" in found for t in ("ai", "ad", "au")))
+
+
 def install(engine: Engine) -> None:
-    """Create (or refresh) the views, the FTS5 table and its triggers; fill the table if it is new."""
-    if engine.dialect.name != "sqlite":
+    """Create (or refresh) the views, the FTS5 table and its triggers; fill the table if it is new.
+
+    A database that has them already is only read (no write transaction), so a reader opens it cheaply."""
+    if engine.dialect.name != "sqlite" or _installed(engine):
         return
     with engine.begin() as conn:
         for name, body in _VIEWS.items():
