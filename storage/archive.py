@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
@@ -41,6 +42,25 @@ from pipeline.merge import (
 from storage.engine import make_engine
 from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 from storage.parsed import from_json, tables_of, to_json
+
+# A store reads the word pairs of the same few documents several times over (the new document's copy keys, the
+# copy check of each group it rebuilds, each candidate's): the last few are kept. Keyed by the text itself, so
+# a text always gets its own pairs; a few, as a long scan's pairs take tens of megabytes.
+_word_pairs = lru_cache(maxsize=8)(shingles)
+_copy_keys = lru_cache(maxsize=8)(copy_keys)
+
+
+class _Lazy:
+    """A value computed on first call: the group's word pairs are needed only when a copy candidate exists."""
+
+    def __init__(self, make: Callable[[], list[frozenset[str]]]) -> None:
+        self._make = make
+        self._value: list[frozenset[str]] | None = None
+
+    def __call__(self) -> list[frozenset[str]]:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +154,7 @@ class Archive:
                                  repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         session.add(doc)
         session.flush()
-        keys = copy_keys(shingles("\n".join(p.text for p in pages)))
+        keys = _copy_keys(_word_pairs("\n".join(p.text for p in pages)))
         if keys:
             session.execute(insert(CopyKeyRow), [{"document_id": doc.id, "key": k} for k in sorted(keys)])
         before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
@@ -303,10 +323,10 @@ class Archive:
     def _copy_of(self, session: Session, row: DocumentRow) -> str | None:
         """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
         cover the OCR could not read, say). Only the few documents sharing its copy keys are read."""
-        mine = shingles("\n".join(p.text for p in row.page_rows))
+        mine = _word_pairs("\n".join(p.text for p in row.page_rows))
         best: tuple[float, str, str] | None = None  # the best match, not the first: ingest order must not matter
-        for other in self._key_candidates(session, row.id, copy_keys(mine)):
-            score = piece_containment(mine, shingles("\n".join(p.text for p in other.page_rows)))
+        for other in self._key_candidates(session, row.id, _copy_keys(mine)):
+            score = piece_containment(mine, _word_pairs("\n".join(p.text for p in other.page_rows)))
             if score >= PIECE_CONTAINMENT and (best is None or (score, other.sha256) > best[:2]):
                 best = (score, other.sha256, other.group_key)  # type: ignore[assignment]
         return best[2] if best else None
@@ -406,7 +426,7 @@ class Archive:
         for meeting_id, group in split_by_start_time(key, docs).items():
             merged = merge_meeting(meeting_id, group)
             bilag = []
-            texts = [shingles(d.text) for d in group]
+            texts = _Lazy(lambda group=group: [_word_pairs(d.text) for d in group])
             copies = []
             maybe_copies = self._copies_of_group(session, key, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
@@ -418,7 +438,7 @@ class Archive:
                 if cand.id not in maybe_copies:
                     continue
                 source = self._source_doc(cand)
-                if any(is_copy_within(shingles(source.text), t) for t in texts):
+                if any(is_copy_within(_word_pairs(source.text), t) for t in texts()):
                     copies.append(source)
                     by_sha[cand.sha256] = cand
             bilag, copied = _bilag_copies(bilag)
@@ -593,7 +613,7 @@ def _bilag_copies(bilag: list[tuple[SourceDoc, str | None]]) -> tuple[list[tuple
     """(bilag, copies): of two attachments whose word pairs one holds the other's (a partial scan, a re-export of
     the same attachment), the larger is the bilag and the other its copy, not a second bilag; larger first, the
     hash breaking ties, so the outcome does not depend on arrival order."""
-    pairs = {doc.sha256: shingles(doc.text) for doc, _ in bilag}
+    pairs = {doc.sha256: _word_pairs(doc.text) for doc, _ in bilag}
     kept: list[tuple[SourceDoc, str | None]] = []
     copies: list[SourceDoc] = []
     for doc, number in sorted(bilag, key=lambda b: (-len(pairs[b[0].sha256]), b[0].sha256)):

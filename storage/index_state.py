@@ -60,7 +60,7 @@ def check_current(db: Session | Connection, engine: str, indexed_sections: int) 
 
     No record (a 0.1.0 archive, upgraded) is trusted when the index has records; an empty index of an
     archive with documents is not. Plain SQL on a session or a connection: `search` runs it without the ORM."""
-    states = dict(db.execute(text("SELECT engine, current FROM index_state")).tuples().all())
+    states = dict(db.execute(text("SELECT engine, current FROM index_state")).all())
     built = sorted(name for name, current in states.items() if current)
     others = f" (current: {', '.join(built)})" if built else ""
     fix = f"run `moedearkiv --engine {engine} reindex` to build it from the database"

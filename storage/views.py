@@ -51,7 +51,7 @@ def _installed(engine: Engine) -> bool:
     """The views as this version writes them, the FTS5 table and its triggers are all there already."""
     with engine.connect() as conn:
         found = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type IN ('view', 'table', "
-                                       "'trigger')")).tuples().all())
+                                       "'trigger')")).all())
     return (all(found.get(name) == f"CREATE VIEW {name} AS {body}" for name, body in _VIEWS.items())
             and FTS_TABLE in found and all(f"{FTS_TABLE}_{t}" in found for t in ("ai", "ad", "au")))
 
