@@ -47,6 +47,15 @@ def _services(ctx: click.Context):  # noqa: ANN202 - imported late so `--help` s
     return ctx.obj["services"]
 
 
+def _reader(ctx: click.Context):  # noqa: ANN202 - pipeline.reader.Reader, imported late
+    """Archive and index without the ingest pipeline's imports, for the commands that only read."""
+    from pipeline.reader import Reader
+
+    if "reader" not in ctx.obj:
+        ctx.obj["reader"] = Reader.open(_settings(ctx))
+    return ctx.obj["reader"]
+
+
 class Group(click.Group):
     """The one error boundary: any error becomes one line on stderr and an ExitCode, never a traceback
     (`-v` logs the traceback). SIGTERM is handled as SIGINT; children and temporary folders are cleaned up."""
@@ -254,11 +263,11 @@ def search(ctx: click.Context, query: str, section: str | None, kind: str | None
                             municipality=municipality,
                             date_from=date_from.date().isoformat() if date_from else None,
                             date_to=date_to.date().isoformat() if date_to else None)
-    services = _services(ctx)
+    services = _reader(ctx)
     from storage.index_state import check_current
 
-    with services.archive.sessions() as session:
-        check_current(session, services.settings.engine, services.index.count())
+    with services.engine.connect() as connection:
+        check_current(connection, services.settings.engine, services.index.count())
     try:
         result = services.index.search(query, filters, limit=limit, per_item=per_item, sort=sort, offset=offset)
     except QuerySyntaxError as err:
@@ -286,7 +295,7 @@ def show(ctx: click.Context, meeting_id: str, item_number: str | None, as_json: 
     from pipeline.export_files import UnknownMeetingError, stored_dict
     from pipeline.show import render_meeting
 
-    stored = _services(ctx).archive.load(meeting_id)
+    stored = _reader(ctx).archive.load(meeting_id)
     if stored is None:
         raise UnknownMeetingError(f"no meeting with id {meeting_id!r}")
     if as_json:
@@ -309,7 +318,7 @@ def export(ctx: click.Context, meeting_ids: tuple[str, ...], export_all: bool, o
 
     if bool(meeting_ids) == export_all:
         raise UsageError("give meeting ids or --all (not both)")
-    archive = _services(ctx).archive
+    archive = _reader(ctx).archive
     ids = list(meeting_ids) or archive.meeting_ids()
     if fmt == "csv":
         from pipeline.export_csv import export_csv
@@ -342,7 +351,7 @@ def normalize(ctx: click.Context, source, join_paragraphs: bool) -> None:  # noq
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of documents, meetings, items, sections, pages and OCR pages; failed files with their reason."""
-    result = _services(ctx).archive.stats()
+    result = _reader(ctx).archive.stats()
     data = {
         "documents": result.documents, "ingested": result.ingested, "failed": result.failed,
         "meetings": result.meetings, "items": result.items, "sections": result.sections, "pages": result.pages,
@@ -380,7 +389,7 @@ def case(ctx: click.Context, case_number: str, as_json: bool) -> None:
     """Every item that carries CASE_NUMBER, across meetings, in date order (agenda before minutes)."""
     from pipeline.show import case_history
 
-    rows = case_history(_services(ctx).archive, case_number)
+    rows = case_history(_reader(ctx).archive, case_number)
     if as_json:
         _dump({"case_number": case_number, "entries": rows})
         return
@@ -403,8 +412,8 @@ def case(ctx: click.Context, case_number: str, as_json: bool) -> None:
 @click.pass_context
 def meetings(ctx: click.Context, body: str | None, date_from, date_to, as_json: bool) -> None:  # noqa: ANN001
     """Every meeting with its documents (sources) and their roles: agenda, minutes, item, copy, bilag."""
-    rows = _services(ctx).archive.meeting_rows(body, date_from.date().isoformat() if date_from else None,
-                                               date_to.date().isoformat() if date_to else None)
+    rows = _reader(ctx).archive.meeting_rows(body, date_from.date().isoformat() if date_from else None,
+                                             date_to.date().isoformat() if date_to else None)
     listed = [{"id": m.id, "body": m.body, "date": m.date, "kind": m.kind, "municipality": m.municipality,
                "sources": [{"filename": d.filename, "path": d.path, "sha256": d.sha256, "role": d.role,
                             "item_number": d.item_number, "pages": d.pages} for d in docs]} for m, docs in rows]

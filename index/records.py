@@ -6,8 +6,9 @@ meeting, item and section are joined here into one, so a search never returns th
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from index.documents import SectionDoc
 
@@ -20,6 +21,30 @@ def item_key(doc: SectionDoc) -> str:
 def record_key(doc: SectionDoc) -> str:
     """Stable index key: meeting id, item id, section and position (the same meeting re-added replaces it)."""
     return f"{doc.meeting_id}#{doc.item_id or doc.item_number or ''}#{doc.section}#{doc.position:05d}"
+
+
+def content_key(doc: SectionDoc) -> str:
+    """`record_key` with a digest of everything the record holds: the same key means the same record, so an
+    engine that keeps the keys rewrites only the records of a meeting that changed (see `RecordDelta`)."""
+    digest = hashlib.blake2b(repr(doc).encode(), digest_size=10).hexdigest()
+    return f"{record_key(doc)}@{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDelta:
+    """What turns a meeting's indexed records into its new ones: keys to delete, records to add (by key)."""
+
+    gone: tuple[str, ...]
+    added: tuple[tuple[str, SectionDoc], ...]
+    total: int  # records the meeting holds afterwards
+
+    @classmethod
+    def between(cls, indexed: Iterable[str], docs: Iterable[SectionDoc]) -> RecordDelta:
+        """`indexed`: the content keys the index holds for the meeting; `docs`: its records as they are now."""
+        new = {content_key(doc): doc for doc in merged_records(docs)}
+        old = set(indexed)
+        return cls(gone=tuple(sorted(old - new.keys())),
+                   added=tuple((key, doc) for key, doc in new.items() if key not in old), total=len(new))
 
 
 def merged_records(docs: Iterable[SectionDoc]) -> Iterator[SectionDoc]:

@@ -11,8 +11,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from parsers.lexicon import municipality_names
-
 COPY_CONTAINMENT = 0.8  # share of the smaller document's distinct words found in the larger one
 PIECE_CONTAINMENT = 0.7  # share of a stand-alone document's word pairs found in a meeting's document
 # A piece must hold this many distinct word pairs (about half a page of running text) to be judged a copy: a cover,
@@ -113,14 +111,23 @@ def title_match(a: str, b: str) -> float:
 
 
 @cache
+def _municipality_names() -> tuple[str, ...]:
+    """Longest first; parsers.lexicon (the OCR lexicon's module) is imported only here, so that opening the
+    archive to read it (search, show) does not load it."""
+    from parsers.lexicon import municipality_names
+
+    return tuple(sorted(municipality_names(), key=len, reverse=True))
+
+
+@cache
 def _municipality_pattern() -> re.Pattern[str]:
-    names = sorted(municipality_names(), key=len, reverse=True)
+    names = _municipality_names()
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\s+Kommune\b")
 
 
 def municipality_of_body(body: str) -> str | None:
     """'Aarhus Byråd' -> 'Aarhus Kommune': a body named after its municipality."""
-    for name in sorted(municipality_names(), key=len, reverse=True):
+    for name in _municipality_names():
         if body == name or body.startswith(name + " "):
             return f"{name} Kommune"
     return None

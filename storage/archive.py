@@ -1,14 +1,13 @@
 """The archive database: the source of truth that the index and the exports are made from."""
 from __future__ import annotations
 
-import fcntl
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
@@ -40,10 +39,28 @@ from pipeline.merge import (
     split_by_start_time,
     standalone,
 )
-from storage import views
-from storage.migrate import ensure_schema
+from storage.engine import make_engine
 from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 from storage.parsed import from_json, tables_of, to_json
+
+# A store reads the word pairs of the same few documents several times over (the new document's copy keys, the
+# copy check of each group it rebuilds, each candidate's): the last few are kept. Keyed by the text itself, so
+# a text always gets its own pairs; a few, as a long scan's pairs take tens of megabytes.
+_word_pairs = lru_cache(maxsize=8)(shingles)
+_copy_keys = lru_cache(maxsize=8)(copy_keys)
+
+
+class _Lazy:
+    """A value computed on first call: the group's word pairs are needed only when a copy candidate exists."""
+
+    def __init__(self, make: Callable[[], list[frozenset[str]]]) -> None:
+        self._make = make
+        self._value: list[frozenset[str]] | None = None
+
+    def __call__(self) -> list[frozenset[str]]:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,46 +122,10 @@ class Stats:
     failures: tuple[FailedDocument, ...]
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    with _schema_lock(engine):  # two processes opening a new database must not both create its tables
-        ensure_schema(engine)  # migrations, never create_all: an older database is upgraded, not recreated
-        views.install(engine)  # SQLite only: views, FTS5 and triggers, after the migrations
-    return engine
-
-
-@contextmanager
-def _schema_lock(engine: Engine) -> Iterator[None]:
-    """An flock on `<database file>.schema-lock` while the schema is checked and created (SQLite files only:
-    PostgreSQL's migrations take an advisory lock of their own)."""
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or database.startswith("file:"):
-        yield
-        return
-    try:
-        handle = open(f"{database}.schema-lock", "a")  # noqa: SIM115 - closed by the with below
-    except OSError:  # a read-only data folder: nothing can be created there anyway
-        yield
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # held for the time of a few CREATE statements, released at close
-        yield
-
-
 class Archive:
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        """`engine`: one storage.engine.make_engine(url) made already (its schema checked), else made here."""
+        self.engine = engine or make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -173,7 +154,7 @@ class Archive:
                                  repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         session.add(doc)
         session.flush()
-        keys = copy_keys(shingles("\n".join(p.text for p in pages)))
+        keys = _copy_keys(_word_pairs("\n".join(p.text for p in pages)))
         if keys:
             session.execute(insert(CopyKeyRow), [{"document_id": doc.id, "key": k} for k in sorted(keys)])
         before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
@@ -342,10 +323,10 @@ class Archive:
     def _copy_of(self, session: Session, row: DocumentRow) -> str | None:
         """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
         cover the OCR could not read, say). Only the few documents sharing its copy keys are read."""
-        mine = shingles("\n".join(p.text for p in row.page_rows))
+        mine = _word_pairs("\n".join(p.text for p in row.page_rows))
         best: tuple[float, str, str] | None = None  # the best match, not the first: ingest order must not matter
-        for other in self._key_candidates(session, row.id, copy_keys(mine)):
-            score = piece_containment(mine, shingles("\n".join(p.text for p in other.page_rows)))
+        for other in self._key_candidates(session, row.id, _copy_keys(mine)):
+            score = piece_containment(mine, _word_pairs("\n".join(p.text for p in other.page_rows)))
             if score >= PIECE_CONTAINMENT and (best is None or (score, other.sha256) > best[:2]):
                 best = (score, other.sha256, other.group_key)  # type: ignore[assignment]
         return best[2] if best else None
@@ -445,7 +426,7 @@ class Archive:
         for meeting_id, group in split_by_start_time(key, docs).items():
             merged = merge_meeting(meeting_id, group)
             bilag = []
-            texts = [shingles(d.text) for d in group]
+            texts = _Lazy(lambda group=group: [_word_pairs(d.text) for d in group])
             copies = []
             maybe_copies = self._copies_of_group(session, key, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
@@ -457,7 +438,7 @@ class Archive:
                 if cand.id not in maybe_copies:
                     continue
                 source = self._source_doc(cand)
-                if any(is_copy_within(shingles(source.text), t) for t in texts):
+                if any(is_copy_within(_word_pairs(source.text), t) for t in texts()):
                     copies.append(source)
                     by_sha[cand.sha256] = cand
             bilag, copied = _bilag_copies(bilag)
@@ -632,7 +613,7 @@ def _bilag_copies(bilag: list[tuple[SourceDoc, str | None]]) -> tuple[list[tuple
     """(bilag, copies): of two attachments whose word pairs one holds the other's (a partial scan, a re-export of
     the same attachment), the larger is the bilag and the other its copy, not a second bilag; larger first, the
     hash breaking ties, so the outcome does not depend on arrival order."""
-    pairs = {doc.sha256: shingles(doc.text) for doc, _ in bilag}
+    pairs = {doc.sha256: _word_pairs(doc.text) for doc, _ in bilag}
     kept: list[tuple[SourceDoc, str | None]] = []
     copies: list[SourceDoc] = []
     for doc, number in sorted(bilag, key=lambda b: (-len(pairs[b[0].sha256]), b[0].sha256)):

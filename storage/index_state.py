@@ -7,12 +7,15 @@ archive that has documents, is an error that says to run `reindex`, never a sile
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
 from pipeline.errors import ExitCode, MoedearkivError
-from storage.models import DocumentRow, IndexStateRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 
 class IndexNotCurrent(MoedearkivError):
@@ -26,6 +29,10 @@ def note_ingest(session: Session, engine: str, location: str) -> None:
 
     The active engine's first record is current only if this is the archive's first document (an index
     started on a non-empty archive lacks the earlier ones)."""
+    from sqlalchemy import func, select, update
+
+    from storage.models import DocumentRow, IndexStateRow
+
     now = datetime.now(UTC)
     session.execute(update(IndexStateRow).where(IndexStateRow.engine != engine).values(current=False, updated_at=now))
     row = session.get(IndexStateRow, engine)
@@ -39,6 +46,8 @@ def note_ingest(session: Session, engine: str, location: str) -> None:
 
 def mark_current(session: Session, engine: str, location: str) -> None:
     """After a full reindex of `engine` from the database."""
+    from storage.models import IndexStateRow
+
     row = session.get(IndexStateRow, engine)
     if row is None:
         session.add(IndexStateRow(engine=engine, current=True, location=location))
@@ -46,21 +55,20 @@ def mark_current(session: Session, engine: str, location: str) -> None:
         row.current, row.location, row.updated_at = True, location, datetime.now(UTC)
 
 
-def check_current(session: Session, engine: str, indexed_sections: int) -> None:
+def check_current(db: Session | Connection, engine: str, indexed_sections: int) -> None:
     """Raise IndexNotCurrent with the fix when `engine`'s index does not reflect the database.
 
     No record (a 0.1.0 archive, upgraded) is trusted when the index has records; an empty index of an
-    archive with documents is not."""
-    row = session.get(IndexStateRow, engine)
-    built = [r.engine for r in session.scalars(select(IndexStateRow).where(IndexStateRow.current)).all()]
+    archive with documents is not. Plain SQL on a session or a connection: `search` runs it without the ORM."""
+    states = dict(db.execute(text("SELECT engine, current FROM index_state")).all())
+    built = sorted(name for name, current in states.items() if current)
     others = f" (current: {', '.join(built)})" if built else ""
     fix = f"run `moedearkiv --engine {engine} reindex` to build it from the database"
-    if row is not None and not row.current:
+    if engine in states and not states[engine]:
         raise IndexNotCurrent(f"The {engine} index is stale: documents were ingested with another engine{others}",
                               hint=fix)
-    if row is None and indexed_sections == 0:
-        ingested = session.scalar(select(func.count()).select_from(DocumentRow)
-                                  .where(DocumentRow.status == "ingested"))
+    if engine not in states and indexed_sections == 0:
+        ingested = db.execute(text("SELECT count(*) FROM documents WHERE status = 'ingested'")).scalar()
         if ingested:
             raise IndexNotCurrent(f"There is no {engine} index of this archive's {ingested} documents{others}",
                                   hint=fix)

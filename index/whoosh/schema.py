@@ -10,7 +10,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from index.analysis import identifier_key, index_terms
 from index.documents import SectionDoc
 from index.fields import date_num, normalize_case_number
-from index.records import item_key, record_key
+from index.records import content_key, item_key
 
 
 class DanishTokenizer(Tokenizer):
@@ -81,10 +81,11 @@ def build_schema() -> Schema:
     )
 
 
-def to_fields(doc: SectionDoc, damaged: str) -> dict[str, Any]:
-    """Whoosh field values for one section; `damaged` is analysis.damaged_words(raw, text)."""
+def to_fields(doc: SectionDoc, damaged: str, key: str | None = None) -> dict[str, Any]:
+    """Whoosh field values for one section; `damaged` is analysis.damaged_words(raw, text), `key` its
+    records.content_key (computed when not given)."""
     fields: dict[str, Any] = {
-        "key": record_key(doc),
+        "key": key or content_key(doc),
         "meeting_id": doc.meeting_id,
         "position": doc.position,
         "date": doc.date,

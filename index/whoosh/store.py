@@ -14,7 +14,7 @@ from index.analysis import damaged_words
 from index.documents import SectionDoc
 from index.model import ClosesOnExit, SearchFilters, SearchResult
 from index.query import paging
-from index.records import merged_records
+from index.records import RecordDelta, merged_records
 from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
 from index.whoosh.schema import build_schema, to_fields
 from index.whoosh.search import FacetColumns, run_search
@@ -45,8 +45,34 @@ class SearchIndex(ClosesOnExit):
         return cls(path, whoosh_index.open_dir(str(path)), writer_mb)
 
     def replace_meeting(self, meeting_id: str, docs: Iterable[SectionDoc]) -> int:
-        """Make the index hold exactly `docs` for this meeting (none at all if `docs` is empty)."""
-        return self._write(docs, also_delete=(meeting_id,))
+        """Make the index hold exactly `docs` for this meeting (none at all if `docs` is empty).
+
+        Only records that changed are rewritten (by content key, index/records.py): a document joining a
+        meeting adds its own sections and the few whose sources changed, not the whole meeting again, and a
+        meeting that did not change costs no commit. Returns the number of records the meeting holds."""
+        docs = list(docs)
+        if any(doc.meeting_id != meeting_id for doc in docs):  # not one meeting's records: rewrite them all
+            return self._write(docs, also_delete=(meeting_id,))
+        delta = RecordDelta.between(self._indexed_keys(meeting_id), docs)
+        if not delta.gone and not delta.added:
+            return delta.total
+        writer = self._ix.writer(limitmb=self._writer_mb)
+        try:
+            for key in delta.gone:
+                writer.delete_by_term("key", key)
+            for key, doc in delta.added:
+                writer.add_document(**to_fields(doc, damaged_words(doc.raw_text, doc.text), key))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._invalidate()
+        return delta.total
+
+    def _indexed_keys(self, meeting_id: str) -> list[str]:
+        """The content keys of the records the index holds for the meeting."""
+        searcher = self._get_searcher()
+        return [searcher.stored_fields(n)["key"] for n in searcher.document_numbers(meeting_id=meeting_id)]
 
     def add(self, docs: Iterable[SectionDoc]) -> int:
         """Index sections, replacing every section already indexed for the meetings they belong to.
