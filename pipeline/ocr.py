@@ -44,7 +44,7 @@ PAPER_LONG_SIDE_IN = 11.69  # A4: what a scan on a page larger than any paper wa
 MAX_PAPER_IN = 17.0  # longer than A3 (16.5 in): the page size is wrong, not the paper
 MAX_MEGAPIXELS = 200.0  # as Settings.max_page_megapixels: a 200-megapixel gray page image is 200 MB in memory
 MIN_LEGIBLE_DPI = 100  # a page brought under the pixel cap is refused rather than read coarser than this
-BATCH_PAGES = 8  # pages per Tesseract process at most: the model is loaded once per batch
+BATCH_PAGES = 3  # pages per Tesseract call at most: fewer model loads, no long batch to wait on (bench_ocr.py)
 WALL_BACKSTOP = 10  # a Tesseract process is stopped after this many times its CPU limit in wall seconds, plus 30
 
 Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 as fractions of the page, origin top-left

@@ -76,3 +76,15 @@ def test_underlined_heading_is_read_right_once_cleaned(tmp_path: Path) -> None:
     cleaned.save(path)
     text = pytesseract.image_to_string(str(path), lang="dan", config=f"--dpi {DPI} --psm 7")
     assert "FORHANDLINGSPROTOKOLLEN" in text and "Pkt" in text
+
+
+def test_the_sampled_row_search_finds_every_run_the_full_search_finds() -> None:
+    """The cheap pre-test on every SAMPLE-th column may pass rows without a rule, but never miss one."""
+    from pipeline.ocr_image import _long_runs, _runs_at_least
+
+    rng = np.random.default_rng(7)
+    for density in (0.3, 0.6, 0.9, 0.97):
+        mask = rng.random((300, 500)) < density
+        mask[50, 37:200] = True  # one certain run, at an offset that is no multiple of the sample step
+        for length in (20, 61, 120, 163):
+            assert np.array_equal(_long_runs(mask, length), _runs_at_least(mask, length)), (density, length)

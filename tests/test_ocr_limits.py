@@ -108,10 +108,12 @@ def test_a_part_page_scan_on_a_wrong_page_size_keeps_its_density(tmp_path: Path)
 
 
 def test_batches_keep_consecutive_pages_of_one_dpi_and_shrink_towards_the_end() -> None:
-    fifteen = batches(list(range(1, 16)), [200] * 15, workers=2)
+    fifteen = batches(list(range(1, 16)), [200] * 15, workers=2, limit=8)
     assert [len(b) for b in fifteen] == [5, 4, 2, 2, 1, 1]
     assert [n for b in fifteen for n in b] == list(range(1, 16))
-    assert batches([1, 2, 3, 4, 5, 6], [200, 200, 300, 300, 300, 300], workers=1) == [[1, 2], [3, 4, 5, 6]]
+    # the default limit: a batch of heavy pages no longer holds one worker while the other has finished
+    assert [len(b) for b in batches(list(range(1, 16)), [200] * 15, workers=2)] == [3, 3, 3, 2, 2, 1, 1]
+    assert batches([1, 2, 3, 4, 5, 6], [200, 200, 300, 300, 300, 300], workers=1, limit=8) == [[1, 2], [3, 4, 5, 6]]
     assert batches([1, 2], [200, 200], workers=2) == [[1], [2]]
     assert batches(list(range(20)), [300] * 20, workers=1, limit=8) == [list(range(8)), list(range(8, 16)),
                                                                           list(range(16, 20))]
