@@ -142,30 +142,41 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, to_queue:
     import time
 
     from pipeline.ingest_summary import Summary
+    from pipeline.progress import PageLine
 
     services = _services(ctx)
     files = list(find_pdfs(paths))
     summary = Summary()
     started = time.monotonic()
     show_bar = not services.settings.quiet and len(files) > 1
+    pages = PageLine(sys.stderr)  # OCR pages of the file being read, on a terminal only
+    if not services.settings.quiet and pages.enabled:
+        services.page_sink = pages
 
-    def report(result) -> None:  # noqa: ANN001
-        summary.add(result)
-        if show_bar:  # the result line goes above the bar, never inside it
-            click.echo("\r\033[K", nl=False, err=True)
-        if result.status == "failed":
-            click.echo(f"error: {result.error}", err=True)
-        if as_json:
-            _dump(result.as_json())
-        elif result.status != "failed":
-            click.echo(f"{result.status:9} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id else ""))
-        note = summary.note(result)
-        if note:
-            click.echo(note, err=True)
+    bar_context = click.progressbar(length=len(files), label="ingest", file=sys.stderr, show_pos=True,
+                                    item_show_func=lambda p: p.name if p else "") if show_bar else nullcontext()
+    with bar_context as bar:
 
-    with click.progressbar(files, label="ingest", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda p: p.name if p else "") if show_bar else nullcontext(files) as bar:
-        ingest_paths(bar, services, on_result=report)
+        def report(result) -> None:  # noqa: ANN001
+            summary.add(result)
+            pages.clear()
+            if bar is not None:  # the result line goes above the bar, never inside it
+                click.echo("\r\033[K", nl=False, err=True)
+            if result.status == "failed":
+                click.echo(f"error: {result.error}", err=True)
+            if as_json:
+                _dump(result.as_json())
+            elif result.status != "failed":
+                click.echo(f"{result.status:9} {result.path}" + (f" -> {result.meeting_id}" if result.meeting_id
+                                                                  else ""))
+            note = summary.note(result)
+            if note:
+                click.echo(note, err=True)
+            if bar is not None:  # counted when a file is done, not when the pool takes it
+                bar.update(1, Path(result.path))
+
+        ingest_paths(files, services, on_result=report)
+    pages.clear()
     click.echo(summary.line(time.monotonic() - started), err=True)
     ctx.exit(EXIT_FAILED if summary.failed else EXIT_OK)
 

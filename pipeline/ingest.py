@@ -28,6 +28,7 @@ from pipeline.indexing import section_docs
 from pipeline.ocr import OcrEngine
 from pipeline.pdf import sha256_of
 from pipeline.process import ProcessedDocument, process_pdf
+from pipeline.progress import PageSink, for_file
 from pipeline.safe_store import AlreadyStored
 from pipeline.tables import FoundTable
 from pipeline.vocabulary import archive_vocabulary
@@ -63,6 +64,7 @@ class Services:
         self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
                              timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
         self._repairer: Repairer | None = None
+        self.page_sink: PageSink | None = None  # OCR page counts (pipeline/progress.py), the CLI's bar or nothing
 
     @property
     def repairer(self) -> Repairer:
@@ -151,8 +153,9 @@ def ingest_file(path: Path, services: Services,
     if services.archive.status_of(sha256) == "ingested":
         return FileResult(path=str(path), status="skipped", meeting_id=services.archive.meeting_id_of(sha256))
     try:
-        document = read(path, sha256) if read else process_pdf(path, services.ocr, services.repairer,
-                                                               services.settings, sha256=sha256)
+        ocr = services.ocr.with_progress(for_file(services.page_sink, path))
+        document = read(path, sha256) if read else process_pdf(path, ocr, services.repairer, services.settings,
+                                                               sha256=sha256)
         change = store_once(document, services, store)
     except MissingDependencyError:  # not this file's fault: the whole batch stops (exit 3), nothing recorded
         raise

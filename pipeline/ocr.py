@@ -19,9 +19,10 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -172,6 +173,8 @@ class OcrEngine:
     despeckle: bool = False
     max_megapixels: float = MAX_MEGAPIXELS  # a page image larger than this is rendered coarser, or refused
     batch_pages: int = BATCH_PAGES  # pages per Tesseract process at most (1: one process per page)
+    # called with (pages done, pages to OCR) as batches finish, from a worker thread (pipeline/progress.py)
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OcrEngine:
@@ -179,11 +182,16 @@ class OcrEngine:
         return cls(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
                    timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
 
+    def with_progress(self, progress: Callable[[int, int], None] | None) -> OcrEngine:
+        """The same engine reporting its page counts to `progress` (one file's: pipeline/progress.for_file)."""
+        return self if progress is None else replace(self, progress=progress)
+
     def read_pages(self, pdf: pdfium.PdfDocument, numbers: Sequence[int]) -> dict[int, OcrPage]:
         """Lines and word boxes of each page in `numbers` (1-based)."""
         if not numbers:
             return {}
         check_tesseract(self.language)
+        tick = _counter(self.progress, len(numbers))
         plans = {n: page_resolution(pdf, n, self.dpi, self.max_megapixels) for n in numbers}  # refused up front
         groups = batches(list(numbers), [plans[n].dpi for n in numbers], self.workers, self.batch_pages)
         with tempfile.TemporaryDirectory(prefix="moedearkiv-ocr-") as tmp, \
@@ -195,6 +203,7 @@ class OcrEngine:
                     images = [render_page(pdf, n, plans[n].dpi, Path(tmp), plans[n].scale, self.despeckle,
                                           smooth=not plans[n].native) for n in group]
                     futures.append(pool.submit(self._read_batch, group, images, plans[group[0]].dpi))
+                    futures[-1].add_done_callback(tick)
                 return {n: page for future in futures for n, page in future.result().items()}
             except BaseException:
                 pool.shutdown(cancel_futures=True)  # the file has failed: its other batches need not run
@@ -266,6 +275,24 @@ class OcrEngine:
         with Image.open(image) as img:
             img.rotate(-angle, expand=True).save(turned)
         return turned, angle
+
+
+def _counter(progress: Callable[[int, int], None] | None, total: int) -> Callable[[Future], None]:
+    """A done-callback for the batches' futures: adds each batch's pages and reports the sum (0 of N first)."""
+    if progress is None:
+        return lambda _future: None
+    progress(0, total)
+    done = [0]
+    lock = threading.Lock()
+
+    def tick(future: Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        with lock:
+            done[0] += len(future.result())
+            progress(done[0], total)
+
+    return tick
 
 
 def _make_room(futures: list[Future[dict[int, OcrPage]]], workers: int) -> None:

@@ -32,12 +32,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
 from pipeline.errors import InputFileError, Interrupted, MoedearkivError
 from pipeline.process import ProcessedDocument
+from pipeline.progress import PageFeed, PageSink, for_file
 
 if TYPE_CHECKING:
     from parsers.repair import Repairer
@@ -79,6 +81,7 @@ class _Tools:
 
 
 _TOOLS: list[_Tools] = []  # the worker process's own, made once by _start_worker
+_PAGES: list[SimpleQueue] = []  # where the worker puts its OCR page counts, when the parent listens
 
 
 def _die_with_parent() -> None:
@@ -87,7 +90,8 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
 
 
-def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, ocr_workers: int) -> None:
+def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, ocr_workers: int,
+                  pages: SimpleQueue | None = None) -> None:
     from parsers.repair import Repairer
     from pipeline.ocr import OcrEngine
 
@@ -98,6 +102,8 @@ def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, 
     ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=ocr_workers,
                     timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
     _TOOLS.append(_Tools(settings, ocr, Repairer.load(extra_vocabulary=vocabulary, cache_dir=settings.lexicon_dir)))
+    if pages is not None:
+        _PAGES.append(pages)
 
 
 def _read(path: Path, sha256: str) -> Outcome:
@@ -105,8 +111,10 @@ def _read(path: Path, sha256: str) -> Outcome:
     from pipeline.process import process_pdf
 
     tools = _TOOLS[0]
+    sink = (lambda name, done, total: _PAGES[0].put((name, done, total))) if _PAGES else None
     try:
-        return Outcome(document=process_pdf(path, tools.ocr, tools.repairer, tools.settings, sha256=sha256))
+        return Outcome(document=process_pdf(path, tools.ocr.with_progress(for_file(sink, path)), tools.repairer,
+                                            tools.settings, sha256=sha256))
     except InputFileError as err:
         return Outcome(failure=str(err))
     except MoedearkivError as err:  # a missing Tesseract: not this file's fault, the batch stops
@@ -119,9 +127,13 @@ def _read(path: Path, sha256: str) -> Outcome:
 class DocumentPool:
     """A process pool reading documents; `result(ticket)` survives a worker's death (see the module docstring)."""
 
-    def __init__(self, settings: Settings, vocabulary: frozenset[str], size: int) -> None:
+    def __init__(self, settings: Settings, vocabulary: frozenset[str], size: int,
+                 page_sink: PageSink | None = None) -> None:
         self.size = size
-        self._args = (settings, vocabulary, tempfile.gettempdir(), max(1, settings.workers // size))
+        context = multiprocessing.get_context("fork")
+        pages = context.SimpleQueue() if page_sink else None
+        self._feed = PageFeed(pages, page_sink) if pages is not None and page_sink else None
+        self._args = (settings, vocabulary, tempfile.gettempdir(), max(1, settings.workers // size), pages)
         self._pool = self._start()
         self._jobs: dict[int, tuple[tuple[Path, str], Future[Outcome]]] = {}
         self._tickets = 0
@@ -175,6 +187,8 @@ class DocumentPool:
             self._pool.shutdown(wait=True)
         else:
             self.kill()
+        if self._feed is not None:
+            self._feed.close()
 
 
 def ingest_parallel(files: Iterable[Path], services: Services,
@@ -208,7 +222,8 @@ def ingest_parallel(files: Iterable[Path], services: Services,
             done(path, lambda path=path: ingest_file(path, services))
         return results
     lexicon_cache.ensure(settings.lexicon_dir)
-    with DocumentPool(settings, archive_vocabulary(services.archive), size) as pool, batched(services) as batch:
+    with DocumentPool(settings, archive_vocabulary(services.archive), size, services.page_sink) as pool, \
+            batched(services) as batch:
         queued: deque[tuple[Path, int | None]] = deque()
         for path, ticket in _fill(pool, ahead, entries, queued):
             if ticket is None:  # missing, or already in the archive: as the sequential path says
