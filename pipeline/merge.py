@@ -37,6 +37,8 @@ class SourceDoc:
     meeting: Meeting  # the document's own parse
     raw_texts: dict[tuple[int, int], str]  # (item index, section index) -> text as extracted
     text: str  # the document's page text (for copy detection and the municipality)
+    noise: int = 0  # per mille of its characters that no Danish text has (text_noise): a garbled text layer
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,8 @@ def _number_key(number: str) -> tuple[int, ...]:
 
 def _order(doc: SourceDoc) -> tuple:
     """Minutes before agenda, better text first, fuller document first; the hash breaks ties."""
-    return (0 if doc.meeting.kind == "referat" else 1, doc.quality, -len(doc.meeting.items), -doc.pages, doc.sha256)
+    return (0 if doc.meeting.kind == "referat" else 1, doc.quality, doc.noise, -len(doc.meeting.items), -doc.pages,
+            doc.sha256)
 
 
 def assign_roles(docs: list[SourceDoc]) -> dict[str, tuple[str, str | None]]:
@@ -89,7 +92,7 @@ def assign_roles(docs: list[SourceDoc]) -> dict[str, tuple[str, str | None]]:
     roles: dict[str, tuple[str, str | None]] = {}
     full = sorted((d for d in docs if len(d.meeting.items) > 1), key=_order)
     single = sorted((d for d in docs if len(d.meeting.items) == 1), key=lambda d: (
-        _number_key(d.meeting.items[0].number), d.quality, -d.pages, d.sha256))
+        _number_key(d.meeting.items[0].number), d.quality, d.noise, -d.pages, d.sha256))
     empty = sorted((d for d in docs if not d.meeting.items), key=_order)
     accepted: list[SourceDoc] = []
     words_of = {d.sha256: words(d.text) for d in docs}
@@ -157,7 +160,7 @@ def _merge_item(versions: list[tuple[SourceDoc, int]], holders: tuple[str, ...],
 
 
 def _quality_first(doc: SourceDoc, roles: dict[str, tuple[str, str | None]]) -> tuple:
-    return (doc.quality, ROLE_ORDER.get(roles[doc.sha256][0], 9), -len(doc.meeting.items), doc.sha256)
+    return (doc.quality, doc.noise, ROLE_ORDER.get(roles[doc.sha256][0], 9), -len(doc.meeting.items), doc.sha256)
 
 
 def merge_meeting(meeting_id: str, docs: list[SourceDoc], bilag: list[tuple[SourceDoc, str | None]] = (),

@@ -10,6 +10,7 @@ from parsers.model import Item, Line, Page
 from parsers.repair import Repairer
 from pipeline.extract import visible_chars
 from pipeline.ocr import OcrEngine
+from pipeline.text_noise import garbled
 
 _DANISH_LETTER = re.compile("[æøåÆØÅ]")
 
@@ -26,9 +27,10 @@ def damaged_pages(pages: list[Page], repairer: Repairer) -> frozenset[int]:
 
 
 def pages_to_ocr(pages: list[Page], damaged: frozenset[int], min_text_chars: int) -> list[int]:
-    """Pages with an image and no usable text layer: none at all, or one written by a non-Danish OCR."""
+    """Pages with an image and no usable text layer (none at all, or one written by a non-Danish OCR), and any
+    page whose text layer decodes to garbage (a broken font map or content stream: its rendering still reads)."""
     return [p.number for p in pages
-            if p.has_image and (visible_chars(p.text) < min_text_chars or p.number in damaged)]
+            if (p.has_image and (visible_chars(p.text) < min_text_chars or p.number in damaged)) or garbled(p.text)]
 
 
 def ocr(pdf: pdfium.PdfDocument, pages: list[Page], numbers: list[int], engine: OcrEngine) -> list[Page]:

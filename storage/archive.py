@@ -39,6 +39,7 @@ from pipeline.merge import (
     split_by_start_time,
     standalone,
 )
+from pipeline.text_noise import text_noise
 from storage.engine import make_engine
 from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
 from storage.parsed import from_json, tables_of, to_json
@@ -302,9 +303,10 @@ class Archive:
 
     def _source_doc(self, row: DocumentRow) -> SourceDoc:
         meeting, raw = from_json(row.parsed or {"kind": "andet"})
+        text = "\n".join(p.text for p in row.page_rows)
         return SourceDoc(sha256=row.sha256, filename=row.filename, path=row.path, pages=row.pages,
                          quality=quality([p.source for p in row.page_rows]), meeting=meeting, raw_texts=raw,
-                         text="\n".join(p.text for p in row.page_rows))
+                         text=text, noise=text_noise(text))
 
     def _linked_group(self, session: Session, row: DocumentRow) -> str | None:
         """The group of the meeting whose item attachments name this stand-alone document, if any."""
