@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from index import IndexVersionError, TextIndex, open_index
@@ -17,7 +16,6 @@ from parsers.repair import Repairer
 from pipeline import process, steps
 from pipeline.config import Settings
 from pipeline.errors import (
-    ConfigError,
     IndexOutdatedError,
     InputFileError,
     Interrupted,
@@ -97,17 +95,9 @@ class Services:
 
     @classmethod
     def open(cls, settings: Settings) -> Services:
-        try:
-            settings.home.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise ConfigError(f"cannot create the data folder {settings.home}: {err.strerror}",
-                              "choose another with --home or MOEDEARKIV_HOME") from err
-        try:
-            archive = Archive(settings.db_url)
-        except (SQLAlchemyError, OSError, ImportError) as err:
-            raise ConfigError(f"cannot open the database {settings.db_url}: {str(err).splitlines()[0]}",
-                              "check --db / MOEDEARKIV_DB and that the database is reachable") from err
-        return cls(settings, archive)
+        from pipeline.reader import open_database
+
+        return cls(settings, Archive(settings.db_url, open_database(settings)))
 
 
 def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:

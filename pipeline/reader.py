@@ -53,18 +53,22 @@ class Reader:
 
     @classmethod
     def open(cls, settings: Settings) -> Reader:
-        from sqlalchemy.exc import SQLAlchemyError
+        return cls(settings, open_database(settings))
 
-        from storage.engine import make_engine
 
-        try:
-            settings.home.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise ConfigError(f"cannot create the data folder {settings.home}: {err.strerror}",
-                              "choose another with --home or MOEDEARKIV_HOME") from err
-        try:
-            engine = make_engine(settings.db_url)
-        except (SQLAlchemyError, OSError, ImportError) as err:
-            raise ConfigError(f"cannot open the database {settings.db_url}: {str(err).splitlines()[0]}",
-                              "check --db / MOEDEARKIV_DB and that the database is reachable") from err
-        return cls(settings, engine)
+def open_database(settings: Settings) -> Engine:
+    """The data folder made and the database opened (schema checked), or a ConfigError saying what to change."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.engine import make_engine
+
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(f"cannot create the data folder {settings.home}: {err.strerror}",
+                          "choose another with --home or MOEDEARKIV_HOME") from err
+    try:
+        return make_engine(settings.db_url)
+    except (SQLAlchemyError, OSError, ImportError) as err:
+        raise ConfigError(f"cannot open the database {settings.db_url}: {str(err).splitlines()[0]}",
+                          "check --db / MOEDEARKIV_DB and that the database is reachable") from err

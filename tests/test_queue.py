@@ -131,15 +131,7 @@ def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, 
         wait_for(finished, 900, "the queue to empty", every=1)
         engine.dispose()
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            try:
-                worker.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        stop(workers)
     logs = {p.name: p.read_text() for p in tmp_path.glob("*.log")}
     counts = json.loads(cli(homes[2], pg_url, "queue", "--json").stdout)
     assert counts == {"pending": 0, "running": 0, "done": len(FILES) - 1, "failed": 1, "pages": NO_PAGES}, logs
