@@ -105,7 +105,8 @@ def meeting_words(cli: list[str], meeting_id: str) -> Counter[str]:
         return Counter()
     shown_json = json.loads(shown.stdout)
     texts = [*strings(shown_json["items"]), *strings(shown_json["tables"]), *strings(shown_json["toc"]),
-             *(p["name"] or "" for p in shown_json["participants"])]  # a scanned front page: only who took part
+             *(p["name"] or "" for p in shown_json["participants"]),  # a scanned front page: only who took part
+             *strings(shown_json.get("pages", []))]  # a document of no meeting: its page text
     return Counter(word for text in texts for word in (t.strip(".,;:!?()\"'«»–-") for t in text.lower().split())
                    if WORD.fullmatch(word))
 
