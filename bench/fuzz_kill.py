@@ -30,15 +30,28 @@ def cli(home: Path) -> list[str]:
 
 
 def tesseract_children(parent: int) -> list[int]:
-    found = []
+    """Tesseract processes anywhere below `parent` (under a pool worker, with --workers N, they are grandchildren)."""
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
-        if int(text.rsplit(")", 1)[1].split()[1]) == parent and "(tesseract" in text:
-            found.append(int(stat.parent.name))
-    return found
+        pid = int(stat.parent.name)
+        parents[pid] = int(text.rsplit(")", 1)[1].split()[1])
+        names[pid] = text.split("(", 1)[1].rsplit(")", 1)[0]
+
+    def below(pid: int) -> bool:
+        for _ in range(8):  # a few generations: ingest -> worker -> tesseract
+            pid = parents.get(pid, 0)
+            if pid == parent:
+                return True
+            if pid <= 1:
+                return False
+        return False
+
+    return [pid for pid, name in names.items() if name == "tesseract" and below(pid)]
 
 
 def working_in(pid: int) -> list[int]:
