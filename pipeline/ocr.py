@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -360,9 +360,11 @@ def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, sc
     image = bitmap.to_pil()
     if despeckle:
         image = image.filter(ImageFilter.MedianFilter(3))
-    if clean_rules:  # underlines garble the words they touch (pipeline/ocr_image.py)
-        image = remove_rules(image, dpi)[0]
     histogram = image.histogram()
+    if clean_rules:  # underlines garble the words they touch (pipeline/ocr_image.py)
+        cleaned = remove_rules(image, dpi, histogram)[0]
+        if cleaned is not image:
+            image, histogram = cleaned, cleaned.histogram()
     if histogram[0] + histogram[255] == image.width * image.height:
         image = image.convert("1", dither=Image.Dither.NONE)  # black and white already: dithering costs 17 ms
     path = folder / f"page-{number:04d}.{'pbm' if image.mode == '1' else 'pgm'}"
@@ -390,9 +392,11 @@ def tsv_size(tsv: str, image: Path) -> tuple[int, int]:
         return img.size
 
 
-def _word_rows(tsv: str) -> list[dict[str, str]]:
+@lru_cache(maxsize=8)
+def _word_rows(tsv: str) -> tuple[dict[str, str], ...]:
+    """The word rows of a page's TSV, parsed once: the page's lines, boxes and confidence all read them."""
     rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return [row for row in rows if row.get("level") == "5" and (row.get("text") or "").strip()]
+    return tuple(row for row in rows if row.get("level") == "5" and (row.get("text") or "").strip())
 def tsv_lines(tsv: str, page_number: int, dpi: int) -> list[Line]:
     """Tesseract TSV words → lines; an empty Line between paragraphs, as a blank line in text.
 

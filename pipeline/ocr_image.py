@@ -126,14 +126,15 @@ def _stems(ink: np.ndarray, mask: np.ndarray, reach: int) -> np.ndarray:
     return mask & up & down
 
 
-def remove_rules(image: Image.Image, dpi: int) -> tuple[Image.Image, RuleCleaning]:
-    """The gray page with its horizontal rules painted in the paper's tone, and what was removed.
+def remove_rules(image: Image.Image, dpi: int, histogram: list[int] | None = None) -> tuple[Image.Image, RuleCleaning]:
+    """The gray page with its horizontal rules painted in the paper's tone, and what was removed (`histogram`:
+    the image's, when the caller has it already).
 
     Returns the very image it was given when the page has no rule."""
     if image.mode != "L":
         return image, RuleCleaning(0, 0)
     gray = np.asarray(image)
-    ink = gray < _otsu(gray, image.histogram())
+    ink = gray < _otsu(gray, histogram if histogram is not None else image.histogram())
     mask = rule_mask(gray, dpi, ink)
     if not mask.any():
         return image, RuleCleaning(0, 0)
