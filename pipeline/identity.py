@@ -17,6 +17,11 @@ PIECE_CONTAINMENT = 0.7  # share of a stand-alone document's word pairs found in
 # a mission statement and a member list are printed alike in every meeting of a body, so a scan of only those
 # pages says nothing about which meeting it belongs to (regression: 003-scan-p1-4.pdf joined another meeting).
 MIN_PIECE_PAIRS = 150
+# ...unless one meeting holds nearly all its pairs and every other holds clearly fewer: then the pairs only that
+# meeting has (a member list's substitute, printed for this meeting alone) tell, as they tell a reader
+SOLE_HOLDER = 0.98
+SOLE_MARGIN = 0.05
+MIN_SMALL_PIECE = 40  # fewer pairs than this: nothing to tell by
 _WORD = re.compile(r"[^\W\d_]{3,}")
 QUALITY = {"text": 0, "ocr": 1, "repaired": 2}  # born-digital over OCR over repaired
 
@@ -98,6 +103,18 @@ def piece_containment(part: frozenset[str], whole: frozenset[str]) -> float:
     if len(part) < MIN_PIECE_PAIRS or len(part) > 1.1 * len(whole):
         return 0.0
     return len(part & whole) / len(part)
+
+
+def sole_holder(shares: dict[str, float], pairs: int) -> str | None:
+    """For a piece too small for the share rule (MIN_SMALL_PIECE to MIN_PIECE_PAIRS word pairs), the meeting
+    (group key -> share of the piece's pairs it holds) that holds nearly all of them while every other meeting
+    holds at least SOLE_MARGIN less; None when there is none or the piece is smaller still."""
+    if not MIN_SMALL_PIECE <= pairs < MIN_PIECE_PAIRS or not shares:
+        return None
+    ranked = sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked[0][1] < SOLE_HOLDER or (len(ranked) > 1 and ranked[1][1] > ranked[0][1] - SOLE_MARGIN):
+        return None
+    return ranked[0][0]
 
 
 def quality(page_sources: list[str]) -> int:

@@ -27,6 +27,7 @@ from pipeline.identity import (
     quality,
     shingles,
     slug,
+    sole_holder,
     standalone_id,
     title_match,
 )
@@ -327,11 +328,15 @@ class Archive:
         cover the OCR could not read, say). Only the few documents sharing its copy keys are read."""
         mine = _word_pairs("\n".join(p.text for p in row.page_rows))
         best: tuple[float, str, str] | None = None  # the best match, not the first: ingest order must not matter
+        shares: dict[str, float] = {}  # meeting -> share of the pairs it holds (for a piece too small for `best`)
         for other in self._key_candidates(session, row.id, _copy_keys(mine)):
-            score = piece_containment(mine, _word_pairs("\n".join(p.text for p in other.page_rows)))
+            pairs = _word_pairs("\n".join(p.text for p in other.page_rows))
+            score = piece_containment(mine, pairs)
             if score >= PIECE_CONTAINMENT and (best is None or (score, other.sha256) > best[:2]):
                 best = (score, other.sha256, other.group_key)  # type: ignore[assignment]
-        return best[2] if best else None
+            if other.group_key and mine:
+                shares[other.group_key] = max(shares.get(other.group_key, 0.0), len(mine & pairs) / len(mine))
+        return best[2] if best else sole_holder(shares, len(mine))
 
     def _key_candidates(self, session: Session, own_id: int, keys: frozenset[int]) -> list[DocumentRow]:
         """Meeting documents sharing enough of these copy keys, most shared first (at most MAX_CANDIDATES).
