@@ -59,8 +59,7 @@ class Services:
         self.settings = settings
         self.archive = archive
         self._index = index
-        self.ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=settings.workers,
-                             timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
+        self.ocr = OcrEngine.from_settings(settings)
         self._repairer: Repairer | None = None
         self.page_sink: PageSink | None = None  # OCR page counts (pipeline/progress.py), the CLI's bar or nothing
 

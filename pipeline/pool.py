@@ -31,7 +31,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,8 +99,7 @@ def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the whole group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = tempdir  # Tesseract's files in the parent's folder, which its cleanup sweeps
-    ocr = OcrEngine(language=settings.ocr_language, dpi=settings.ocr_dpi, workers=ocr_workers,
-                    timeout=settings.ocr_timeout, max_megapixels=settings.max_page_megapixels)
+    ocr = replace(OcrEngine.from_settings(settings), workers=ocr_workers)
     _TOOLS.append(_Tools(settings, ocr, Repairer.load(extra_vocabulary=vocabulary, cache_dir=settings.lexicon_dir)))
     if pages is not None:
         _PAGES.append(pages)

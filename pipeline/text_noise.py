@@ -21,10 +21,12 @@ def text_noise(text: str) -> int:
     A damaged PDF's text layer decodes to scattered code points of other scripts and control characters
     ('ᘀЀࠀȀ' from a byte-flipped stream); a clean born-digital or OCR'd text scores 0, so of two versions of
     a meeting's document the one with the garbled layer never leads the merge or holds the sections."""
-    if not text:
-        return 0
-    foreign = len(text) - len(_TEXT_CHARS.findall(text))
-    return min(9, foreign * 1000 // len(text))
+    return min(9, _foreign(text) * 1000 // len(text)) if text else 0
+
+
+def _foreign(text: str) -> int:
+    """How many characters of `text` are outside what Danish text is written in."""
+    return len(text) - len(_TEXT_CHARS.findall(text))
 
 
 GARBLED_PER_MILLE = 10  # a page with at least 1 % such characters (and GARBLED_MIN of them) is read by OCR
@@ -33,5 +35,5 @@ GARBLED_MIN = 20
 
 def garbled(text: str) -> bool:
     """Whether a page's text layer is too garbled to use (clean Danish pages have no such character at all)."""
-    foreign = len(text) - len(_TEXT_CHARS.findall(text))
+    foreign = _foreign(text)
     return foreign >= GARBLED_MIN and foreign * 1000 >= GARBLED_PER_MILLE * len(text)
