@@ -477,3 +477,34 @@ def _page_visibility(url: str) -> tuple[int, int]:
         row = conn.execute(text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_sections'")).one()
     engine.dispose()
     return int(row[0]), int(row[1])
+
+
+def test_postgres_table_without_facet_codes_is_migrated_in_place(pg_url: str,
+                                                                 docs: dict[str, list[SectionDoc]]) -> None:
+    """A table of the same schema version made before facet codes (no `facet_code`, no dictionary) is given
+    both when opened, and searches the same afterwards: hits, totals, per-item totals and facets."""
+    from sqlalchemy import create_engine, text
+
+    from index.postgres import PostgresIndex
+
+    def results(ix: TextIndex) -> list[object]:
+        return [(r.total, r.facets, [(h.meeting_id, h.position, h.score) for h in r.hits])
+                for q in AGREEMENT_QUERIES[:10] for per_item in (False, True)
+                for r in [ix.search(q, SearchFilters(), limit=20, per_item=per_item)]]
+
+    with PostgresIndex.open(pg_url) as ix:
+        ix.add(d for meeting in docs.values() for d in meeting)
+        before = results(ix)
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE search_sections DROP COLUMN facet_code"))
+        conn.execute(text("DROP TABLE search_sections_facets"))
+    with PostgresIndex.open(pg_url) as ix:
+        assert results(ix) == before
+        ix.add(replace(d, meeting_id="new-meeting", kind="bilag") for d in next(iter(docs.values())))
+        assert ix.search("kommunerne", SearchFilters(kind="bilag")).facets["kind"] == {
+            "bilag": ix.search("kommunerne", SearchFilters(kind="bilag")).total}
+    with engine.connect() as conn:
+        missing = conn.execute(text("SELECT count(*) FROM search_sections WHERE facet_code IS NULL")).scalar()
+    engine.dispose()
+    assert missing == 0 and any(total for total, _, _ in before)
