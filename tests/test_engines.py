@@ -497,6 +497,7 @@ def test_postgres_table_without_facet_codes_is_migrated_in_place(pg_url: str,
         before = results(ix)
     engine = create_engine(pg_url)
     with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE search_sections ALTER COLUMN tsv SET STORAGE EXTENDED"))
         conn.execute(text("ALTER TABLE search_sections DROP COLUMN facet_code"))
         conn.execute(text("DROP TABLE search_sections_facets"))
     with PostgresIndex.open(pg_url) as ix:
@@ -506,5 +507,8 @@ def test_postgres_table_without_facet_codes_is_migrated_in_place(pg_url: str,
             "bilag": ix.search("kommunerne", SearchFilters(kind="bilag")).total}
     with engine.connect() as conn:
         missing = conn.execute(text("SELECT count(*) FROM search_sections WHERE facet_code IS NULL")).scalar()
+        storage = conn.execute(text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_sections'::regclass "
+                                    "AND attname = 'tsv'")).scalar()
     engine.dispose()
     assert missing == 0 and any(total for total, _, _ in before)
+    assert storage == "m"  # the vector stays in the row (index/postgres/engine.py TSV_INLINE)

@@ -33,6 +33,10 @@ WORK_MEM = "64MB"  # a query's matched rows (the MATERIALIZED CTE) stay in memor
 # plan costed over jit_above_cost, which every common word's plan is at a million sections
 SEARCH_SETTINGS = f"SELECT set_config('work_mem', '{WORK_MEM}', true), set_config('jit', 'off', true)"
 
+# the vector kept in the row (compressed or moved out only as a last resort; the long texts go first): a
+# tsvector moved to the TOAST table costs each matching row an index lookup and more page reads, ~20 % of a
+# common word's CPU at a million sections (110,000 vectors and texts were out of line)
+TSV_INLINE = f"ALTER TABLE {TABLE} ALTER COLUMN tsv SET STORAGE MAIN"
 # the small columns every matching row is read for (filters, order, facet code, the vector) come first and the long
 # ones last: PostgreSQL walks a row's columns in order, and at a million sections a common word's 393,625 rows
 # cost ~90 ms CPU more for a date behind the text than before it
@@ -46,6 +50,7 @@ DDL = (
         tsv tsvector NOT NULL, date varchar(10), item_number varchar(50), item_title text, case_number varchar(100),
         page integer, item_id varchar(300), decided_on varchar(10), decided_by varchar(300), source varchar(64),
         also_in text[] NOT NULL DEFAULT '{{}}', text text NOT NULL, raw_text text NOT NULL DEFAULT '')""",
+    TSV_INLINE,
     facet_codes.ddl(TABLE),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_meeting ON {TABLE} (meeting_id)",
@@ -80,6 +85,7 @@ class PostgresIndex(ClosesOnExit):
                     conn.execute(text(f"CREATE TABLE {META} (schema_version integer NOT NULL)"))
                     conn.execute(text(f"INSERT INTO {META} VALUES (:v)"), {"v": SCHEMA_VERSION})
                 elif found == SCHEMA_VERSION and not _has_column(conn, "facet_code"):
+                    conn.execute(text(TSV_INLINE))  # rows written from now on; reindex rewrites the others
                     facet_codes.migrate(conn, TABLE)
                 elif found != SCHEMA_VERSION:
                     raise IndexVersionError(
