@@ -479,10 +479,11 @@ def _page_visibility(url: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def test_postgres_table_without_facet_codes_is_migrated_in_place(pg_url: str,
-                                                                 docs: dict[str, list[SectionDoc]]) -> None:
-    """A table of the same schema version made before facet codes (no `facet_code`, no dictionary) is given
-    both when opened, and searches the same afterwards: hits, totals, per-item totals and facets."""
+def test_postgres_table_without_facet_codes_is_rewritten_when_opened(pg_url: str,
+                                                                     docs: dict[str, list[SectionDoc]]) -> None:
+    """A table of the same schema version made before facet codes (no `facet_code`, no dictionary, the vector
+    allowed into TOAST) is rewritten in the current layout when opened, and searches the same afterwards: hits,
+    scores, totals, per-item totals and facets; new rows get ids after the old ones."""
     from sqlalchemy import create_engine, text
 
     from index.postgres import PostgresIndex
@@ -509,6 +510,13 @@ def test_postgres_table_without_facet_codes_is_migrated_in_place(pg_url: str,
         missing = conn.execute(text("SELECT count(*) FROM search_sections WHERE facet_code IS NULL")).scalar()
         storage = conn.execute(text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_sections'::regclass "
                                     "AND attname = 'tsv'")).scalar()
+        tables = {r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'search%'"))}
+        indexes = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes "
+                                                   "WHERE tablename = 'search_sections'"))}
+        ids = conn.execute(text("SELECT meeting_id = 'new-meeting' FROM search_sections ORDER BY id")).scalars().all()
     engine.dispose()
+    assert tables == {"search_sections", "search_sections_meta", "search_sections_facets"}
+    assert {"search_sections_pkey", "search_sections_tsv", "search_sections_body_words"} <= indexes
+    assert ids == sorted(ids) and ids[-1]
     assert missing == 0 and any(total for total, _, _ in before)
     assert storage == "m"  # the vector stays in the row (index/postgres/engine.py TSV_INLINE)

@@ -2,8 +2,10 @@
 
 The same public behaviour as the Whoosh and Tantivy engines (index/engine_choice.TextIndex): the terms come
 from index/analysis.py (index/postgres/vectors.py), queries are the same tree (index/postgres/tsquery.py),
-snippets the project's own (`[[ ]]`, index/snippet.py), facets one GROUP BY GROUPING SETS query. Many
-machines share one archive this way: no index files, every writer goes through the database.
+snippets the project's own (`[[ ]]`, index/snippet.py), facets counted per facet code and rolled up through
+its dictionary (index/postgres/facet_codes.py). Many machines share one archive this way: no index files, every
+writer goes through the database. A table of this schema version made before facet codes is rewritten into the
+current layout when opened (index/postgres/layout.py).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from index.documents import SectionDoc
 from index.model import ClosesOnExit, Hit, SearchFilters, SearchResult
-from index.postgres import bulk, facet_codes
+from index.postgres import bulk, facet_codes, layout
 from index.postgres.plan import read_facets, search_statement
 from index.postgres.vectors import to_row
 from index.query import paging, parse_query
@@ -85,8 +87,7 @@ class PostgresIndex(ClosesOnExit):
                     conn.execute(text(f"CREATE TABLE {META} (schema_version integer NOT NULL)"))
                     conn.execute(text(f"INSERT INTO {META} VALUES (:v)"), {"v": SCHEMA_VERSION})
                 elif found == SCHEMA_VERSION and not _has_column(conn, "facet_code"):
-                    conn.execute(text(TSV_INLINE))  # rows written from now on; reindex rewrites the others
-                    facet_codes.migrate(conn, TABLE)
+                    layout.rewrite(conn, TABLE, DDL)
                 elif found != SCHEMA_VERSION:
                     raise IndexVersionError(
                         f"The search table {TABLE} was built by engine/schema {(ENGINE, found)}, this program needs "

@@ -6,8 +6,8 @@ sections a common word (393,625 rows) spent ~230 ms CPU there. Each distinct com
 search table's `facet_code` holds it, a search counts rows per code (one integer hash, ~30 ms for that word) and
 rolls those few thousand counts up per field through the dictionary. Missing values are stored as '' (facets
 drop empty values in every engine). Codes are only ever added, by the writer's own transaction, so a rolled
-back write leaves no code its rows could point to. An older table without the column is migrated in place
-(`migrate`).
+back write leaves no code its rows could point to. An older table without the column gets its codes when it is
+rewritten (index/postgres/layout.py).
 """
 from __future__ import annotations
 
@@ -66,18 +66,14 @@ class FacetCodes:
             row["facet_code"] = self._known[combo(row)]
 
 
-def migrate(conn: Connection, table: str) -> None:
-    """Give a table made before facet codes its dictionary and `facet_code` column (one UPDATE of every row;
-    `reindex` afterwards also puts the column among the small ones at the front of the row)."""
-    conn.execute(text(ddl(table)))
+def fill_from(conn: Connection, table: str, source: str) -> str:
+    """Add the combinations of the rows of `source` (a table without codes) to `table`'s dictionary; returns the
+    join condition of `source AS t` with the dictionary `d` that gives each row its code."""
     values = ", ".join(f"coalesce({f}, '')" if f != "closed" else "closed" for f in FACET_FIELDS)
     conn.execute(text(f"INSERT INTO {dictionary(table)} ({', '.join(FACET_FIELDS)}) SELECT DISTINCT {values} "
-                      f"FROM {table} ON CONFLICT DO NOTHING"))
-    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN facet_code integer"))
-    match = " AND ".join(f"d.{f} = coalesce(t.{f}, '')" if f != "closed" else "d.closed = t.closed"
-                         for f in FACET_FIELDS)
-    conn.execute(text(f"UPDATE {table} t SET facet_code = d.code FROM {dictionary(table)} d WHERE {match}"))
-    conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN facet_code SET NOT NULL"))
+                      f"FROM {source} ON CONFLICT DO NOTHING"))
+    return " AND ".join(f"d.{f} = coalesce(t.{f}, '')" if f != "closed" else "d.closed = t.closed"
+                        for f in FACET_FIELDS)
 
 
 def facet_sql(table: str) -> str:
