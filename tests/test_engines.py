@@ -520,3 +520,48 @@ def test_postgres_table_without_facet_codes_is_rewritten_when_opened(pg_url: str
     assert ids == sorted(ids) and ids[-1]
     assert missing == 0 and any(total for total, _, _ in before)
     assert storage == "m"  # the vector stays in the row (index/postgres/engine.py TSV_INLINE)
+
+
+def test_postgres_writers_adding_each_others_facet_codes_do_not_deadlock(pg_url: str) -> None:
+    """Two write transactions each adding a new facet combination and then the other's: the second waits for the
+    first to commit instead of both waiting on each other's uncommitted dictionary rows (a deadlock)."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from index.postgres import PostgresIndex
+    from index.postgres.facet_codes import FacetCodes
+
+    PostgresIndex.open(pg_url).close()  # creates the table and its dictionary
+    x = {"kind": "referat", "body": "Udvalg X", "year": "2031", "section": "Beslutning", "municipality": None,
+         "closed": False}
+    y = {**x, "body": "Udvalg Y"}
+    engine = create_engine(pg_url)
+    first_added = threading.Event()
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            first_added.wait(10)
+            with engine.begin() as conn:
+                codes = FacetCodes(conn, "search_sections")
+                codes.assign([dict(y)])
+                codes.assign([dict(x)])
+        except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with engine.begin() as conn:
+        codes = FacetCodes(conn, "search_sections")
+        rows = [dict(x)]
+        codes.assign(rows)
+        first_added.set()
+        thread.join(1)  # the other writer is now waiting (or, without the lock, has added y)
+        codes.assign([dict(y)])
+    thread.join(30)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM search_sections_facets WHERE year = '2031'")).scalar()
+    engine.dispose()
+    assert not errors and not thread.is_alive()
+    assert count == 2 and rows[0]["facet_code"] > 0

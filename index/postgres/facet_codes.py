@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from index.model import FACET_FIELDS
 
 TEXT_FIELDS = tuple(f for f in FACET_FIELDS if f != "closed")
+ADD_LOCK = 7260420  # the advisory lock of writers adding codes (engine.py's table creation holds 7260419)
 Combo = tuple[object, ...]  # the FACET_FIELDS values of a row, '' for a missing text value
 
 
@@ -55,6 +56,9 @@ class FacetCodes:
         """Set each row's `facet_code`, adding the combinations the dictionary does not hold yet."""
         missing = list({combo(r) for r in rows} - self._known.keys())
         if missing:
+            # one writer at a time adds codes, to its commit: two adding each other's new combinations in turn
+            # would otherwise wait on each other's unique-index entries (a deadlock)
+            self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADD_LOCK})
             source, params = _unnest(missing)
             columns = ", ".join(FACET_FIELDS)
             self._conn.execute(text(f"INSERT INTO {self._table} ({columns}) SELECT {columns} FROM {source} "
