@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -152,6 +152,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 DB_URL: list[str] = []  # the PostgreSQL database of the postgres engine, set by main()
+SLOWEST: list[int] = []  # --slowest N, set by main(): list the N queries of most CPU after the figures
 
 
 def run(n_sections: int, per_category: int, seed: int, workdir: Path, engines: tuple[str, ...],
@@ -208,7 +209,7 @@ def measure_queries(engine: str, path: Path, n_sections: int, queries: list[Benc
     report(timings, engine)
 
 
-Timings = dict[str, list[tuple[float, float]]]  # category -> (wall ms, CPU ms) per query
+Timings = dict[str, list[tuple[float, float, str]]]  # category -> (wall ms, CPU ms, the query) per query
 
 
 def time_queries(ix: TextIndex, queries: list[BenchQuery], engine: str) -> Timings:
@@ -219,8 +220,13 @@ def time_queries(ix: TextIndex, queries: list[BenchQuery], engine: str) -> Timin
         start, cpu_start = time.perf_counter(), cpu.now()
         ix.search(query.text, query.filters, limit=10, **query.options)  # type: ignore[arg-type]
         timings.setdefault(query.category, []).append(((time.perf_counter() - start) * 1000,
-                                                       (cpu.now() - cpu_start) * 1000))
+                                                       (cpu.now() - cpu_start) * 1000, describe(query)))
     return timings
+
+
+def describe(query: BenchQuery) -> str:
+    filters = {k: v for k, v in asdict(query.filters).items() if v not in (None, False, "")}
+    return " ".join(str(x) for x in (query.text, filters or "", query.options or "") if x)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +289,9 @@ def report(timings: Timings, engine: str) -> None:
               f"p95 {percentile(wall, 0.95):7.1f} ms  max {max(wall):7.1f} ms  |  "
               f"CPU p50 {statistics.median(cpu):6.1f} p95 {percentile(cpu, 0.95):6.1f} ms")
     print(f"queries done; {load()}{server_settings() if engine == 'postgres' else ''}", flush=True)
+    slowest = sorted(((t, c) for c, ts in timings.items() for t in ts), key=lambda tc: -tc[0][1])
+    for (wall, cpu, query), category in slowest[:SLOWEST[0] if SLOWEST else 0]:
+        print(f"  slow: {category:9} CPU {cpu:6.1f} ms  wall {wall:7.1f} ms  {query}")
 
 
 def main() -> None:
@@ -297,7 +306,9 @@ def main() -> None:
     parser.add_argument("--db", help="PostgreSQL URL for the postgres engine (default: a throwaway cluster)")
     parser.add_argument("--queries-only", action="store_true",
                         help="skip the build: time the queries on the index an earlier run left at --dir / --db")
+    parser.add_argument("--slowest", type=int, default=0, help="list the N queries that took the most CPU")
     args = parser.parse_args()
+    SLOWEST.append(args.slowest)
     engines = ENGINES if args.engine in ("all", "both") else (args.engine,)
     cluster = None
     if "postgres" in engines:

@@ -477,3 +477,91 @@ def _page_visibility(url: str) -> tuple[int, int]:
         row = conn.execute(text("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_sections'")).one()
     engine.dispose()
     return int(row[0]), int(row[1])
+
+
+def test_postgres_table_without_facet_codes_is_rewritten_when_opened(pg_url: str,
+                                                                     docs: dict[str, list[SectionDoc]]) -> None:
+    """A table of the same schema version made before facet codes (no `facet_code`, no dictionary, the vector
+    allowed into TOAST) is rewritten in the current layout when opened, and searches the same afterwards: hits,
+    scores, totals, per-item totals and facets; new rows get ids after the old ones."""
+    from sqlalchemy import create_engine, text
+
+    from index.postgres import PostgresIndex
+
+    def results(ix: TextIndex) -> list[object]:
+        return [(r.total, r.facets, [(h.meeting_id, h.position, h.score) for h in r.hits])
+                for q in AGREEMENT_QUERIES[:10] for per_item in (False, True)
+                for r in [ix.search(q, SearchFilters(), limit=20, per_item=per_item)]]
+
+    with PostgresIndex.open(pg_url) as ix:
+        ix.add(d for meeting in docs.values() for d in meeting)
+        before = results(ix)
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE search_sections ALTER COLUMN tsv SET STORAGE EXTENDED"))
+        conn.execute(text("ALTER TABLE search_sections DROP COLUMN facet_code"))
+        conn.execute(text("DROP TABLE search_sections_facets"))
+    with PostgresIndex.open(pg_url) as ix:
+        assert results(ix) == before
+        ix.add(replace(d, meeting_id="new-meeting", kind="bilag") for d in next(iter(docs.values())))
+        assert ix.search("kommunerne", SearchFilters(kind="bilag")).facets["kind"] == {
+            "bilag": ix.search("kommunerne", SearchFilters(kind="bilag")).total}
+    with engine.connect() as conn:
+        missing = conn.execute(text("SELECT count(*) FROM search_sections WHERE facet_code IS NULL")).scalar()
+        storage = conn.execute(text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_sections'::regclass "
+                                    "AND attname = 'tsv'")).scalar()
+        tables = {r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE tablename LIKE 'search%'"))}
+        indexes = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes "
+                                                   "WHERE tablename = 'search_sections'"))}
+        ids = conn.execute(text("SELECT meeting_id = 'new-meeting' FROM search_sections ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert tables == {"search_sections", "search_sections_meta", "search_sections_facets"}
+    assert {"search_sections_pkey", "search_sections_tsv", "search_sections_body_words"} <= indexes
+    assert ids == sorted(ids) and ids[-1]
+    assert missing == 0 and any(total for total, _, _ in before)
+    assert storage == "m"  # the vector stays in the row (index/postgres/engine.py TSV_INLINE)
+
+
+def test_postgres_writers_adding_each_others_facet_codes_do_not_deadlock(pg_url: str) -> None:
+    """Two write transactions each adding a new facet combination and then the other's: the second waits for the
+    first to commit instead of both waiting on each other's uncommitted dictionary rows (a deadlock)."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from index.postgres import PostgresIndex
+    from index.postgres.facet_codes import FacetCodes
+
+    PostgresIndex.open(pg_url).close()  # creates the table and its dictionary
+    x = {"kind": "referat", "body": "Udvalg X", "year": "2031", "section": "Beslutning", "municipality": None,
+         "closed": False}
+    y = {**x, "body": "Udvalg Y"}
+    engine = create_engine(pg_url)
+    first_added = threading.Event()
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            first_added.wait(10)
+            with engine.begin() as conn:
+                codes = FacetCodes(conn, "search_sections")
+                codes.assign([dict(y)])
+                codes.assign([dict(x)])
+        except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with engine.begin() as conn:
+        codes = FacetCodes(conn, "search_sections")
+        rows = [dict(x)]
+        codes.assign(rows)
+        first_added.set()
+        thread.join(1)  # the other writer is now waiting (or, without the lock, has added y)
+        codes.assign([dict(y)])
+    thread.join(30)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM search_sections_facets WHERE year = '2031'")).scalar()
+    engine.dispose()
+    assert not errors and not thread.is_alive()
+    assert count == 2 and rows[0]["facet_code"] > 0

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 COLUMNS = ("meeting_id", "position", "date", "kind", "body", "item_number", "item_title", "case_number", "section",
            "page", "text", "raw_text", "item_id", "municipality", "closed", "decided_on", "decided_by", "source",
            "also_in", "year", "date_num", "case_norm", "body_words", "municipality_words", "decided_num", "item_key",
-           "tsv")
+           "facet_code", "tsv")
 BATCH_ROWS = 5_000
 BULK_MIN_ROWS = 20_000
 

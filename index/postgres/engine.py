@@ -2,8 +2,10 @@
 
 The same public behaviour as the Whoosh and Tantivy engines (index/engine_choice.TextIndex): the terms come
 from index/analysis.py (index/postgres/vectors.py), queries are the same tree (index/postgres/tsquery.py),
-snippets the project's own (`[[ ]]`, index/snippet.py), facets one GROUP BY GROUPING SETS query. Many
-machines share one archive this way: no index files, every writer goes through the database.
+snippets the project's own (`[[ ]]`, index/snippet.py), facets counted per facet code and rolled up through
+its dictionary (index/postgres/facet_codes.py). Many machines share one archive this way: no index files, every
+writer goes through the database. A table of this schema version made before facet codes is rewritten into the
+current layout when opened (index/postgres/layout.py).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from index.documents import SectionDoc
 from index.model import ClosesOnExit, Hit, SearchFilters, SearchResult
-from index.postgres import bulk
+from index.postgres import bulk, facet_codes, layout
 from index.postgres.plan import read_facets, search_statement
 from index.postgres.vectors import to_row
 from index.query import paging, parse_query
@@ -33,17 +35,25 @@ WORK_MEM = "64MB"  # a query's matched rows (the MATERIALIZED CTE) stay in memor
 # plan costed over jit_above_cost, which every common word's plan is at a million sections
 SEARCH_SETTINGS = f"SELECT set_config('work_mem', '{WORK_MEM}', true), set_config('jit', 'off', true)"
 
+# the vector kept in the row (compressed or moved out only as a last resort; the long texts go first): a
+# tsvector moved to the TOAST table costs each matching row an index lookup and more page reads, ~20 % of a
+# common word's CPU at a million sections (110,000 vectors and texts were out of line)
+TSV_INLINE = f"ALTER TABLE {TABLE} ALTER COLUMN tsv SET STORAGE MAIN"
+# the small columns every matching row is read for (filters, order, facet code, the vector) come first and the long
+# ones last: PostgreSQL walks a row's columns in order, and at a million sections a common word's 393,625 rows
+# cost ~90 ms CPU more for a date behind the text than before it
 DDL = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id bigserial PRIMARY KEY,
-        meeting_id varchar(200) NOT NULL, position integer NOT NULL, date varchar(10), kind varchar(16) NOT NULL,
-        body varchar(300), item_number varchar(50), item_title text, case_number varchar(100),
-        section varchar(100) NOT NULL, page integer, text text NOT NULL, raw_text text NOT NULL DEFAULT '',
-        item_id varchar(300), municipality varchar(100), closed boolean NOT NULL DEFAULT false,
-        decided_on varchar(10), decided_by varchar(300), source varchar(64), also_in text[] NOT NULL DEFAULT '{{}}',
-        year varchar(4), date_num integer, case_norm varchar(100), body_words text[] NOT NULL DEFAULT '{{}}',
-        municipality_words text[] NOT NULL DEFAULT '{{}}', decided_num integer,
-        item_key text NOT NULL, tsv tsvector NOT NULL)""",
+        id bigserial PRIMARY KEY, position integer NOT NULL, date_num integer, decided_num integer,
+        closed boolean NOT NULL DEFAULT false, facet_code integer NOT NULL, kind varchar(16) NOT NULL,
+        section varchar(100) NOT NULL, year varchar(4), body varchar(300), municipality varchar(100),
+        meeting_id varchar(200) NOT NULL, item_key text NOT NULL, case_norm varchar(100),
+        body_words text[] NOT NULL DEFAULT '{{}}', municipality_words text[] NOT NULL DEFAULT '{{}}',
+        tsv tsvector NOT NULL, date varchar(10), item_number varchar(50), item_title text, case_number varchar(100),
+        page integer, item_id varchar(300), decided_on varchar(10), decided_by varchar(300), source varchar(64),
+        also_in text[] NOT NULL DEFAULT '{{}}', text text NOT NULL, raw_text text NOT NULL DEFAULT '')""",
+    TSV_INLINE,
+    facet_codes.ddl(TABLE),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_meeting ON {TABLE} (meeting_id)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_date ON {TABLE} (date_num)",
@@ -76,6 +86,8 @@ class PostgresIndex(ClosesOnExit):
                         conn.execute(text(statement))
                     conn.execute(text(f"CREATE TABLE {META} (schema_version integer NOT NULL)"))
                     conn.execute(text(f"INSERT INTO {META} VALUES (:v)"), {"v": SCHEMA_VERSION})
+                elif found == SCHEMA_VERSION and not _has_column(conn, "facet_code"):
+                    layout.rewrite(conn, TABLE, DDL)
                 elif found != SCHEMA_VERSION:
                     raise IndexVersionError(
                         f"The search table {TABLE} was built by engine/schema {(ENGINE, found)}, this program needs "
@@ -98,6 +110,7 @@ class PostgresIndex(ClosesOnExit):
         seen: set[str] = set(also_delete)
         count = 0
         with self._transaction() as conn:
+            codes = facet_codes.FacetCodes(conn, TABLE)
             for meeting_id in also_delete:
                 conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = :m"), {"m": meeting_id})
             rows = (to_row(doc) for doc in merged_records(docs))  # one record per (meeting, item, section)
@@ -109,6 +122,7 @@ class PostgresIndex(ClosesOnExit):
                 if fresh and not loading:  # an empty table holds nothing to delete
                     conn.execute(text(f"DELETE FROM {TABLE} WHERE meeting_id = ANY(:m)"), {"m": fresh})
                 seen.update(fresh)
+                codes.assign(batch)
                 count += bulk.copy_rows(conn, TABLE, batch, freeze=loading)
             if loading:
                 bulk.create_indexes(conn, TABLE, deferred)
@@ -193,6 +207,12 @@ def _read_version(conn) -> int | None:  # noqa: ANN001 - a Connection
     return int(conn.execute(text(f"SELECT max(schema_version) FROM {META}")).scalar() or 1)
 
 
+def _has_column(conn, name: str) -> bool:  # noqa: ANN001 - a Connection
+    return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                                  "current_schema() AND table_name = :t AND column_name = :c)"),
+                             {"t": TABLE, "c": name}).scalar())
+
+
 def drop_table(url: str) -> None:
     """Drop the search table (whatever schema version made it); the next open creates it again."""
     engine = create_engine(url)
@@ -201,6 +221,7 @@ def drop_table(url: str) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(7260419)"))
             conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
             conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}_meta"))
+            conn.execute(text(f"DROP TABLE IF EXISTS {facet_codes.dictionary(TABLE)}"))
     finally:
         engine.dispose()
 
