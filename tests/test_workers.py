@@ -77,7 +77,7 @@ def test_the_lexicon_is_built_once_per_machine_and_reused_by_a_fresh_data_folder
     batch = [str(p) for p in BORN_DIGITAL[:3]]
     first = run(tmp_path / "first", "ingest", "--workers", "2", *batch, cache=cache)
     assert first.returncode == 0, first.stderr
-    built = sorted(cache.glob("lexicon-*.txt.gz"))
+    built = sorted(cache.glob("lexicon-*.marshal"))
     assert len(built) == 1
     before = built[0].stat()
     second = run(tmp_path / "second", "ingest", "--workers", "2", *batch, cache=cache)
