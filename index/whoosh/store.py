@@ -18,6 +18,7 @@ from index.records import RecordDelta, merged_records
 from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
 from index.whoosh.schema import build_schema, to_fields
 from index.whoosh.search import FacetColumns, run_search
+from index.whoosh.writer import index_writer
 
 ENGINE = "whoosh"
 
@@ -56,7 +57,7 @@ class SearchIndex(ClosesOnExit):
         delta = RecordDelta.between(self._indexed_keys(meeting_id), docs)
         if not delta.gone and not delta.added:
             return delta.total
-        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer = index_writer(self._ix, self._writer_mb)
         try:
             for key in delta.gone:
                 writer.delete_by_term("key", key)
@@ -83,7 +84,7 @@ class SearchIndex(ClosesOnExit):
         return self._write(docs, also_delete=())
 
     def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
-        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer = index_writer(self._ix, self._writer_mb)
         seen: set[str] = set(also_delete)
         count = 0
         try:
@@ -103,7 +104,7 @@ class SearchIndex(ClosesOnExit):
         return count
 
     def delete_meeting(self, meeting_id: str) -> None:
-        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer = index_writer(self._ix, self._writer_mb)
         writer.delete_by_term("meeting_id", meeting_id)
         writer.commit()
         self._invalidate()
