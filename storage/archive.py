@@ -159,7 +159,8 @@ class Archive:
                                  repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         session.add(doc)
         session.flush()
-        keys = _copy_keys(_word_pairs("\n".join(p.text for p in pages)))
+        pairs = _word_pairs("\n".join(p.text for p in pages))
+        keys = self._pairs.put(doc, pairs, _copy_keys(pairs))  # its own _copy_of, when it stands alone, reads them
         if keys:
             session.execute(insert(CopyKeyRow), [{"document_id": doc.id, "key": k} for k in sorted(keys)])
         before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
@@ -567,14 +568,19 @@ class _PairCache:
 
     def of(self, row: DocumentRow) -> tuple[frozenset[str], frozenset[int]]:
         key = (row.id, row.sha256)
-        found = self._held.pop(key, None)
+        found = self._held.get(key)
         if found is None:
             pairs = shingles("\n".join(p.text for p in row.page_rows))
             found = (pairs, copy_keys(pairs))
-            while len(self._held) >= self.SIZE:
-                del self._held[next(iter(self._held))]  # the least recently used
-        self._held[key] = found
+        self.put(row, *found)  # now the most recently used
         return found
+
+    def put(self, row: DocumentRow, pairs: frozenset[str], keys: frozenset[int]) -> frozenset[int]:
+        self._held.pop((row.id, row.sha256), None)
+        while len(self._held) >= self.SIZE:
+            del self._held[next(iter(self._held))]
+        self._held[(row.id, row.sha256)] = (pairs, keys)
+        return keys
 
     def clear(self) -> None:
         self._held.clear()
