@@ -321,7 +321,7 @@ class Archive:
         for meeting_id, date, body, attachments in session.execute(
                 select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)):
             for title in attachments or []:
-                score = bilag_match(title, row.filename, _head(row), _doc_date(row), date, body)
+                score = bilag_match(title, row.filename, self._pairs.head(row), _doc_date(row), date, body)
                 if score and (best is None or (score, meeting_id) > best):
                     best = (score, meeting_id)
         if best is None:
@@ -441,7 +441,7 @@ class Archive:
             copies = []
             maybe_copies = self._copies_of_group(session, key, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
-                link = _best_link(merged, cand)
+                link = _best_link(merged, cand, self._pairs.head(cand))
                 if link is not None:
                     bilag.append((self._source_doc(cand), link or None))
                     by_sha[cand.sha256] = cand
@@ -557,14 +557,22 @@ _KEY_HOLDERS = ("SELECT * FROM (SELECT c.key, c.document_id FROM copy_keys c JOI
 
 
 class _PairCache:
-    """Word pairs and copy keys of stored documents, by (row id, sha256): a document's pages never change once
-    stored, and every store re-reads the same few stand-alone documents (`_copies_of_group` asks `_copy_of` of
-    each one sharing keys with the new document), so their pages are loaded and paired once, not per store."""
+    """Word pairs, copy keys and first lines of stored documents, by (row id, sha256): a document's pages never
+    change once stored, and every store re-reads the same stand-alone documents (`_copies_of_group` asks
+    `_copy_of` of each one sharing keys with the new document, the bilag check reads each one's first lines),
+    so their pages are loaded and paired once, not per store."""
 
     SIZE = 24  # documents kept (a 150-page document's pairs are a few MB)
 
     def __init__(self) -> None:
         self._held: dict[tuple[int, str], tuple[frozenset[str], frozenset[int]]] = {}
+        self._heads: dict[tuple[int, str], str] = {}  # `_head` of each, read for every rebuild's bilag check
+
+    def head(self, row: DocumentRow) -> str:
+        key = (row.id, row.sha256)
+        if key not in self._heads:
+            self._heads[key] = _head(row)
+        return self._heads[key]
 
     def of(self, row: DocumentRow) -> tuple[frozenset[str], frozenset[int]]:
         key = (row.id, row.sha256)
@@ -584,6 +592,7 @@ class _PairCache:
 
     def clear(self) -> None:
         self._held.clear()
+        self._heads.clear()
 
 
 @lru_cache(maxsize=128)
@@ -644,10 +653,11 @@ def _doc_date(row: DocumentRow) -> str | None:
     return match.group(0) if match else None
 
 
-def _best_link(merged: MergedMeeting, row: DocumentRow) -> str | None:
-    """The number of the item whose Bilag list names the document best; None when no attachment title does."""
+def _best_link(merged: MergedMeeting, row: DocumentRow, head: str) -> str | None:
+    """The number of the item whose Bilag list names the document best (`head`: its `_head`); None when no
+    attachment title does."""
     best: tuple[float, str] | None = None
-    head, doc_date = _head(row), _doc_date(row)
+    doc_date = _doc_date(row)
     for item in merged.items:
         for title in item.item.attachments:
             score = bilag_match(title, row.filename, head, doc_date, merged.meeting.date, merged.meeting.body)
