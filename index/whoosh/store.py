@@ -4,10 +4,13 @@ The database is the source of truth; this index can always be rebuilt from it (c
 """
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
 from index.analysis import damaged_words
@@ -18,6 +21,7 @@ from index.records import RecordDelta, merged_records
 from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
 from index.whoosh.schema import build_schema, to_fields
 from index.whoosh.search import FacetColumns, run_search
+from index.whoosh.segments import BuiltSegment, merges_small_segments
 from index.whoosh.writer import index_writer
 
 ENGINE = "whoosh"
@@ -102,6 +106,34 @@ class SearchIndex(ClosesOnExit):
         writer.commit()
         self._invalidate()
         return count
+
+    def add_segment(self, built: BuiltSegment, meetings: Iterable[str]) -> int:
+        """Commit a segment made by index/whoosh/segments.py, replacing everything indexed for `meetings` (those
+        its records belong to, and any to delete): what `add` of the same records, then `delete_meeting` of the
+        others, leaves. Merges of small segments as `add` would make them."""
+        writer = index_writer(self._ix, self._writer_mb)
+        try:
+            for meeting_id in meetings:
+                writer.delete_by_term("meeting_id", meeting_id)
+            if merges_small_segments(writer):  # rare: ours joins the merge, as `add`'s documents would
+                with SegmentReader(FileStorage(built.folder), writer.schema, built.segment) as reader:
+                    writer.add_reader(reader)
+                final = [*writer._merge_segments(None, None, None), writer._finalize_segment()]  # noqa: SLF001
+            else:
+                for file in built.files():
+                    shutil.move(file, self.path / file.name)
+                final = [*writer.segments, built.segment]
+                writer._close_segment()  # noqa: SLF001
+            writer._commit_toc(final)  # noqa: SLF001
+            writer._finish()  # noqa: SLF001
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        finally:
+            built.drop()
+        self._invalidate()
+        return built.count
 
     def delete_meeting(self, meeting_id: str) -> None:
         writer = index_writer(self._ix, self._writer_mb)
