@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -21,8 +22,11 @@ from index.records import RecordDelta, merged_records
 from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
 from index.whoosh.schema import build_schema, to_fields
 from index.whoosh.search import FacetColumns, run_search
-from index.whoosh.segments import BuiltSegment, merges_small_segments
-from index.whoosh.writer import index_writer
+
+if TYPE_CHECKING:
+    from whoosh.writing import SegmentWriter
+
+    from index.whoosh.segments import BuiltSegment
 
 ENGINE = "whoosh"
 
@@ -61,7 +65,7 @@ class SearchIndex(ClosesOnExit):
         delta = RecordDelta.between(self._indexed_keys(meeting_id), docs)
         if not delta.gone and not delta.added:
             return delta.total
-        writer = index_writer(self._ix, self._writer_mb)
+        writer = self._writer()
         try:
             for key in delta.gone:
                 writer.delete_by_term("key", key)
@@ -88,7 +92,7 @@ class SearchIndex(ClosesOnExit):
         return self._write(docs, also_delete=())
 
     def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
-        writer = index_writer(self._ix, self._writer_mb)
+        writer = self._writer()
         seen: set[str] = set(also_delete)
         count = 0
         try:
@@ -111,7 +115,9 @@ class SearchIndex(ClosesOnExit):
         """Commit a segment made by index/whoosh/segments.py, replacing everything indexed for `meetings` (those
         its records belong to, and any to delete): what `add` of the same records, then `delete_meeting` of the
         others, leaves. Merges of small segments as `add` would make them."""
-        writer = index_writer(self._ix, self._writer_mb)
+        from index.whoosh.segments import merges_small_segments
+
+        writer = self._writer()
         try:
             for meeting_id in meetings:
                 writer.delete_by_term("meeting_id", meeting_id)
@@ -135,8 +141,14 @@ class SearchIndex(ClosesOnExit):
         self._invalidate()
         return built.count
 
+    def _writer(self) -> SegmentWriter:
+        """Imported on the first write: a search never loads the writing code."""
+        from index.whoosh.writer import index_writer
+
+        return index_writer(self._ix, self._writer_mb)
+
     def delete_meeting(self, meeting_id: str) -> None:
-        writer = index_writer(self._ix, self._writer_mb)
+        writer = self._writer()
         writer.delete_by_term("meeting_id", meeting_id)
         writer.commit()
         self._invalidate()
