@@ -47,6 +47,7 @@ class LexiconData:
     heads: frozenset[str]
     tails: frozenset[str]
     names: frozenset[str]  # lower-cased forms of capitalised entries (names); valid only for capitalised tokens
+    freq: dict[str, float] | None = None  # wordfreq's Zipf table, when read from the cache (else made on use)
 
 
 def _parse_aff(path: Path) -> dict[str, list[_Suffix]]:
@@ -205,7 +206,7 @@ class Lexicon:
         self.learnt: frozenset[str] = frozenset(extra_words | extra_names)
         self.heads = data.heads
         self.tails = data.tails
-        self.freq: dict[str, float] = _zipf_table()
+        self.freq: dict[str, float] = data.freq if data.freq is not None else zipf_table()
         self._compounds: dict[tuple[str, bool], float | None] = {}
 
     @classmethod
@@ -316,7 +317,7 @@ class Lexicon:
         return direct if direct is not None else self.compound_score(word, capitalised)
 
 
-def _zipf_table() -> dict[str, float]:
+def zipf_table() -> dict[str, float]:
     """wordfreq's Danish list as Zipf values (log10 per billion words)."""
     import math
 

@@ -5,24 +5,29 @@ done once: the file is named by a hash of everything it is built from (the word 
 list and the code that expands them), so a changed input makes a new file and an old one is never read by
 mistake. It is written atomically (a temporary file of its own, then a rename), and a build is serialised by
 an flock on the folder, so parallel workers or a second command wait for the first build and then read it.
+
+The file is a `marshal` dump of the four word sets and wordfreq's Zipf table: every pool worker and every fresh
+data folder reads it, and marshal makes the frozensets directly (0.9 s against 1.9 s for the gzip'd word list
+it replaces, and no wordfreq import, 0.35 s). Marshal's format belongs to one Python version, so that version,
+marshal's and wordfreq's are part of the file's key.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import gzip
 import hashlib
+import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from parsers.lexicon import LexiconData
-
-_SEPARATOR = "\n\x00\n"
-
 
 def inputs() -> tuple[Path, ...]:
     """The files the lexicon is built from, this module's builder code included."""
@@ -37,36 +42,48 @@ def cache_key() -> str:
     from parsers.lexicon import CACHE_VERSION
 
     digest = hashlib.sha256(CACHE_VERSION.encode())
+    digest.update(f"py{sys.version_info[:2]} marshal{marshal.version} wordfreq{_wordfreq_version()}".encode())
     for path in inputs():
         digest.update(str(path).encode() + b"\x00")
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()[:20]
 
 
+def _wordfreq_version() -> str:
+    try:
+        return metadata.version("wordfreq")
+    except metadata.PackageNotFoundError:
+        return "<missing>"
+
+
 def cache_file(cache_dir: Path) -> Path:
-    return cache_dir / f"lexicon-{cache_key()}.txt.gz"
+    return cache_dir / f"lexicon-{cache_key()}.marshal"
 
 
 def read(path: Path) -> LexiconData:
     from parsers.lexicon import LexiconData
 
-    with gzip.open(path, "rt", encoding="utf-8") as src:
-        parts = src.read().split(_SEPARATOR)
-    return LexiconData(*(frozenset(part.split("\n")) if part else frozenset() for part in parts))
+    words, heads, tails, names, freq = marshal.loads(path.read_bytes())
+    return LexiconData(words, heads, tails, names, freq)
 
 
-def write(path: Path, data: LexiconData) -> None:
-    """Temporary file in the same folder, then rename: a reader sees the whole file or none."""
+def write(path: Path, data: LexiconData) -> LexiconData:
+    """Temporary file in the same folder, then rename: a reader sees the whole file or none. Returns what a
+    reader will read (the data with its Zipf table)."""
+    from parsers.lexicon import zipf_table
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = _SEPARATOR.join("\n".join(sorted(s)) for s in (data.words, data.heads, data.tails, data.names))
+    freq = data.freq if data.freq is not None else zipf_table()
+    body = marshal.dumps((data.words, data.heads, data.tails, data.names, freq))
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as out:
-            out.write(body.encode("utf-8"))
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return replace(data, freq=freq)
 
 
 @contextlib.contextmanager
@@ -88,9 +105,7 @@ def load(cache_dir: Path, build: Callable[[], LexiconData]) -> LexiconData:
     with _build_lock(cache_dir):
         if path.exists():  # another process built it while we waited
             return read(path)
-        data = build()
-        write(path, data)
-        return data
+        return write(path, build())
 
 
 def ensure(cache_dir: Path) -> Path:

@@ -17,6 +17,7 @@ _LIGATURES = str.maketrans({
 _BREAK_MARKS = ("\ufffe", "\u00ad")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")  # control characters below the space, the tab kept
 # Words after which a trailing hyphen is a suspended compound ('Sundheds- og Forebyggelse').
 _CONJUNCTIONS = frozenset({"og", "eller", "samt", "til", "som", "end", "&"})
 
@@ -30,7 +31,7 @@ def clean_line(line: str) -> str:
         if line.rstrip().endswith(mark):
             line = line.rstrip()[:-1] + "-"
         line = line.replace(mark, "")
-    line = "".join(ch for ch in line if ch >= " " or ch == "\t")
+    line = _CONTROL.sub("", line)
     return _SPACES.sub(" ", line).strip()
 
 

@@ -8,12 +8,20 @@ it (owned by this process, so our own next store does not redo it), and the mark
 the index commit. If the process dies in between, the next writer re-indexes those meetings from the
 database. A later write of the same meeting replaces the held one, as `replace_meeting` would.
 The postgres engine writes inside the database transaction and is never batched.
+
+In a pool (pipeline/pool.py) the Whoosh records of a flush are analysed and written as a segment by a pool
+worker (index/whoosh/segments.py) while the parent goes on storing documents; the parent commits that segment
+at the next flush (or at the end), so the index lags one more batch behind the database, markers kept until
+then. A segment that cannot be built there (a worker died) is written by the parent as before.
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from index.documents import SectionDoc
@@ -23,19 +31,36 @@ from storage import pending
 
 if TYPE_CHECKING:
     from index import TextIndex
+    from index.whoosh.segments import BuiltSegment
     from pipeline.ingest import Services
+
+log = logging.getLogger(__name__)
+
+
+SegmentBuilder = Callable[[list[SectionDoc]], "Future[BuiltSegment]"]
+"""Builds the records' Whoosh segment elsewhere (a pool worker: pipeline/pool.py DocumentPool.build_segment)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Building:
+    future: Future[BuiltSegment]
+    held: dict[str, list[SectionDoc]]  # meeting -> its records ([]: deleted), as the flush found them
+    markers: list[pending.Pending]
 
 
 class BatchedIndex:
     """Stands in for the index during a batch: holds replace/delete writes until `flush`."""
 
-    def __init__(self, index: TextIndex, services: Services, max_docs: int = 20, max_seconds: float = 30.0) -> None:
+    def __init__(self, index: TextIndex, services: Services, max_docs: int = 20, max_seconds: float = 30.0,
+                 builder: SegmentBuilder | None = None) -> None:
         self.inner = index
         self._services = services
         self.max_docs = max_docs
         self.max_seconds = max_seconds
         self._held: dict[str, list[SectionDoc]] = {}
         self._markers: list[pending.Pending] = []
+        self._builder = builder if hasattr(index, "add_segment") else None
+        self._building: _Building | None = None
         self._documents = 0
         self._since = time.monotonic()
         self._owner = pending.process_owner()
@@ -66,10 +91,19 @@ class BatchedIndex:
         if self._documents >= self.max_docs or time.monotonic() - self._since >= self.max_seconds:
             self.flush()
 
-    def flush(self) -> None:
-        """One commit for every held meeting (deleted ones after), then their markers go."""
+    def flush(self, last: bool = False) -> None:
+        """One commit for every held meeting (deleted ones after), then their markers go. With a segment
+        builder the segment being built commits first and the held records become the next one (`last`: the
+        end of the batch, nothing built any more)."""
         if self._services._index is not self:  # noqa: SLF001 - a full reindex meanwhile read the database
             self._held.clear()
+            self._drop_building()
+        self._commit_building()
+        written = [doc for docs in self._held.values() for doc in docs]
+        if written and self._builder is not None and not last:
+            self._building = _Building(self._builder(written), self._held, self._markers)
+            self._reset()
+            return
         if self._held:
             settings = self._services.settings
             with writer_lock(settings.home, settings.lock_timeout):
@@ -81,21 +115,55 @@ class BatchedIndex:
                         self.inner.delete_meeting(meeting_id)
             for marker in self._markers:
                 pending.clear(marker)
-        self._held.clear()
-        self._markers.clear()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._held = {}
+        self._markers = []
         self._documents = 0
         self._since = time.monotonic()
 
+    def _commit_building(self) -> None:
+        """The segment a worker was building, committed with its meetings' deletions; its markers go."""
+        building, self._building = self._building, None
+        if building is None:
+            return
+        try:
+            built = building.future.result()
+        except Exception:  # noqa: BLE001 - a worker that died or failed: the parent writes the records itself
+            log.warning("index segment not built in a worker; writing it here", exc_info=True)
+            built = None
+        settings = self._services.settings
+        with writer_lock(settings.home, settings.lock_timeout):
+            if built is None:
+                written = [doc for docs in building.held.values() for doc in docs]
+                if written:
+                    self.inner.add(written)
+                for meeting_id, docs in building.held.items():
+                    if not docs:
+                        self.inner.delete_meeting(meeting_id)
+            else:
+                self.inner.add_segment(built, list(building.held))  # type: ignore[attr-defined]
+        for marker in building.markers:
+            pending.clear(marker)
+
+    def _drop_building(self) -> None:
+        building, self._building = self._building, None
+        if building is not None:
+            with contextlib.suppress(Exception):
+                building.future.result().drop()
+
 
 @contextlib.contextmanager
-def batched(services: Services, **limits: float) -> Iterator[BatchedIndex | None]:
+def batched(services: Services, builder: SegmentBuilder | None = None,
+            **limits: float) -> Iterator[BatchedIndex | None]:
     """Services.index batched for the block (flushed at its end; on an error the markers stay and the next
     writer redoes them); None for an engine that writes inside the database transaction."""
     index = services.index
     if getattr(index, "joined", None) is not None:
         yield None
         return
-    batch = BatchedIndex(index, services, **limits)  # type: ignore[arg-type]
+    batch = BatchedIndex(index, services, builder=builder, **limits)  # type: ignore[arg-type]
     services._index = batch  # type: ignore[assignment]  # noqa: SLF001 - the one place that swaps it
     try:
         yield batch
@@ -103,10 +171,10 @@ def batched(services: Services, **limits: float) -> Iterator[BatchedIndex | None
         raise  # the markers stay: the next writer re-indexes those meetings from the database
     except BaseException:
         with contextlib.suppress(Exception):
-            batch.flush()
+            batch.flush(last=True)
         raise
     else:
-        batch.flush()
+        batch.flush(last=True)
     finally:
         if services._index is batch:  # noqa: SLF001 - a reindex meanwhile put a fresh index there
             services._index = index  # noqa: SLF001

@@ -111,7 +111,8 @@ def find_pdfs(paths: Iterable[Path]) -> Iterator[Path]:
 def ingest_paths(paths: Iterable[Path], services: Services,
                  on_result: Callable[[FileResult], None] = lambda _: None) -> list[FileResult]:
     """Each file in turn; an interrupt (SIGINT, SIGTERM) stops the batch as Interrupted, naming the file it
-    was on, which is not recorded as failed."""
+    was on, which is not recorded as failed. The index commits once per 20 documents (pipeline/index_batch.py),
+    in a pool or not: a Whoosh commit of one document cost nearly as much as one of twenty."""
     from pipeline.safe_store import redo_pending
 
     redo_pending(services)
@@ -119,14 +120,19 @@ def ingest_paths(paths: Iterable[Path], services: Services,
         from pipeline.pool import ingest_parallel
 
         return ingest_parallel(find_pdfs(paths), services, on_result)
+    from pipeline.index_batch import batched
+
     results = []
-    for path in find_pdfs(paths):
-        try:
-            result = ingest_file(path, services)
-        except KeyboardInterrupt:
-            raise Interrupted(f"interrupted while ingesting {path} (not recorded as failed)") from None
-        on_result(result)
-        results.append(result)
+    with batched(services) as batch:  # one index commit per 20 documents, as the pool's parent does
+        for path in find_pdfs(paths):
+            try:
+                result = ingest_file(path, services)
+            except KeyboardInterrupt:
+                raise Interrupted(f"interrupted while ingesting {path} (not recorded as failed)") from None
+            on_result(result)
+            results.append(result)
+            if batch is not None and result.status != "skipped":
+                batch.document_done()
     return results
 
 

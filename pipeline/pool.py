@@ -7,10 +7,11 @@ one document after another in the order the files were given, through the same `
 
 Cores: the pool has P = min(workers, files to read) processes and each one's OCR runs workers // P Tesseract
 processes, so there are never more Tesseract processes than `workers`. The parent commits the index once per
-20 documents or 30 s (pipeline/index_batch.py), the database per document as before. A single big scan is
-read in-process, its pages spread over all `workers` Tesseract processes (pipeline/ocr.py); in a batch each
-document worker takes one core. The lexicon is built once (in a short-lived child, if the machine's cache
-has none) before the pool starts; each worker loads it from the cache.
+20 documents or 30 s (pipeline/index_batch.py), the database per document as before; the index records of such a
+batch are analysed and written as a segment by a worker (one more job in the pool) while the parent stores on.
+A single big scan is read in-process, its pages spread over all `workers` Tesseract processes (pipeline/ocr.py);
+in a batch each document worker takes one core. The lexicon is built once (in a short-lived child, if the
+machine's cache has none) before the pool starts; each worker loads it from the cache.
 
 Clean exits: workers ignore SIGINT (the parent decides), are killed with the parent (PR_SET_PDEATHSIG), and
 are killed by the parent on an interrupt; their Tesseract processes work in the parent's temporary folder,
@@ -42,6 +43,8 @@ from pipeline.process import ProcessedDocument
 from pipeline.progress import PageFeed, PageSink, for_file
 
 if TYPE_CHECKING:
+    from index.documents import SectionDoc
+    from index.whoosh.segments import BuiltSegment
     from parsers.repair import Repairer
     from pipeline.ingest import FileResult, Services
     from pipeline.ocr import OcrEngine
@@ -150,6 +153,18 @@ class DocumentPool:
         self._jobs[self._tickets] = ((path, sha256), self._pool.submit(_read, path, sha256))
         return self._tickets
 
+    def build_segment(self, docs: list[SectionDoc]) -> Future[BuiltSegment]:
+        """The index records of a batch analysed and written as a Whoosh segment by a worker
+        (pipeline/index_batch.py commits it); a broken pool gives a failed future, and the parent writes them."""
+        from index.whoosh.segments import build_segment
+
+        try:
+            return self._pool.submit(build_segment, docs)
+        except (BrokenProcessPool, RuntimeError) as err:
+            failed: Future[BuiltSegment] = Future()
+            failed.set_exception(err)
+            return failed
+
     def result(self, ticket: int) -> Outcome:
         job, future = self._jobs.pop(ticket)
         try:
@@ -222,7 +237,7 @@ def ingest_parallel(files: Iterable[Path], services: Services,
         return results
     lexicon_cache.ensure(settings.lexicon_dir)
     with DocumentPool(settings, archive_vocabulary(services.archive), size, services.page_sink) as pool, \
-            batched(services) as batch:
+            batched(services, builder=pool.build_segment) as batch:
         queued: deque[tuple[Path, int | None]] = deque()
         for path, ticket in _fill(pool, ahead, entries, queued):
             if ticket is None:  # missing, or already in the archive: as the sequential path says

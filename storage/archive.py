@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
+from sqlalchemy.sql.elements import TextClause
 
 from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
 from pipeline.errors import MoedearkivError
@@ -129,6 +130,7 @@ class Archive:
         """`engine`: one storage.engine.make_engine(url) made already (its schema checked), else made here."""
         self.engine = engine or make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._pairs = _PairCache()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -149,6 +151,7 @@ class Archive:
         self._drop_previous(session, path, sha256)
         for row in older:
             session.delete(row)
+            self._pairs.clear()  # SQLite may give its id to a new row
         doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested",
                           parsed=to_json(meeting, section_raw),
                           group_key=self._item_home(session, meeting) or group_key(meeting.body, meeting.date))
@@ -156,7 +159,8 @@ class Archive:
                                  repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         session.add(doc)
         session.flush()
-        keys = _copy_keys(_word_pairs("\n".join(p.text for p in pages)))
+        pairs = _word_pairs("\n".join(p.text for p in pages))
+        keys = self._pairs.put(doc, pairs, _copy_keys(pairs))  # its own _copy_of, when it stands alone, reads them
         if keys:
             session.execute(insert(CopyKeyRow), [{"document_id": doc.id, "key": k} for k in sorted(keys)])
         before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
@@ -178,6 +182,7 @@ class Archive:
         gone = {row.meeting_id for row in rows if row.meeting_id}
         for row in rows:
             session.delete(row)
+        self._pairs.clear()  # SQLite may give a removed row's id to a new one
         session.flush()
         written, deleted = self._rebuild(session, anchors, also_gone=gone)
         return Change(written=written, deleted=deleted)
@@ -212,6 +217,7 @@ class Archive:
         )).all()
         for row in stale:
             session.delete(row)
+            self._pairs.clear()
         session.flush()
 
     def previous_version(self, path: Path, sha256: str) -> str | None:
@@ -315,7 +321,7 @@ class Archive:
         for meeting_id, date, body, attachments in session.execute(
                 select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)):
             for title in attachments or []:
-                score = bilag_match(title, row.filename, _head(row), _doc_date(row), date, body)
+                score = bilag_match(title, row.filename, self._pairs.head(row), _doc_date(row), date, body)
                 if score and (best is None or (score, meeting_id) > best):
                     best = (score, meeting_id)
         if best is None:
@@ -326,11 +332,11 @@ class Archive:
     def _copy_of(self, session: Session, row: DocumentRow) -> str | None:
         """The group of a meeting document whose words hold this stand-alone document's (a partial scan whose
         cover the OCR could not read, say). Only the few documents sharing its copy keys are read."""
-        mine = _word_pairs("\n".join(p.text for p in row.page_rows))
+        mine, keys = self._pairs.of(row)
         best: tuple[float, str, str] | None = None  # the best match, not the first: ingest order must not matter
         shares: dict[str, float] = {}  # meeting -> share of the pairs it holds (for a piece too small for `best`)
-        for other in self._key_candidates(session, row.id, _copy_keys(mine)):
-            pairs = _word_pairs("\n".join(p.text for p in other.page_rows))
+        for other in self._key_candidates(session, row.id, keys):
+            pairs, _keys = self._pairs.of(other)
             score = piece_containment(mine, pairs)
             if score >= PIECE_CONTAINMENT and (best is None or (score, other.sha256) > best[:2]):
                 best = (score, other.sha256, other.group_key)  # type: ignore[assignment]
@@ -352,9 +358,8 @@ class Archive:
         holders: dict[int, list[int]] = {}
         for start in range(0, len(asked), 100):  # SQLite allows 500 terms in a compound select
             chunk = asked[start:start + 100]
-            sql = " UNION ALL ".join(_KEY_HOLDERS.format(n=n) for n in range(len(chunk)))
             params = {f"k{n}": k for n, k in enumerate(chunk)} | {"own": own_id, "lim": COMMON_KEY + 1}
-            for key, doc_id in session.execute(text(sql), params):
+            for key, doc_id in session.execute(_key_holders(len(chunk)), params):
                 holders.setdefault(key, []).append(doc_id)
         telling = [docs for docs in holders.values() if len(docs) <= COMMON_KEY]
         informative = len(asked) - (len(holders) - len(telling))
@@ -366,8 +371,7 @@ class Archive:
                if enough_shared(n, informative)][:MAX_CANDIDATES]
         if not ids:
             return []
-        return list(session.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.sha256)
-                                    .options(selectinload(DocumentRow.page_rows))))
+        return list(session.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.sha256)))
 
     def _copies_of_group(self, session: Session, key: str, group_ids: list[int]) -> set[int]:
         """Stand-alone documents that are copies of this group's documents: those sharing copy keys with them
@@ -437,7 +441,7 @@ class Archive:
             copies = []
             maybe_copies = self._copies_of_group(session, key, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
-                link = _best_link(merged, cand)
+                link = _best_link(merged, cand, self._pairs.head(cand))
                 if link is not None:
                     bilag.append((self._source_doc(cand), link or None))
                     by_sha[cand.sha256] = cand
@@ -550,6 +554,52 @@ class Archive:
 _KEY_HOLDERS = ("SELECT * FROM (SELECT c.key, c.document_id FROM copy_keys c JOIN documents d ON d.id = c.document_id"
                 " WHERE c.key = :k{n} AND c.document_id != :own AND d.group_key IS NOT NULL"
                 " AND d.status = 'ingested' LIMIT :lim) AS q{n}")
+
+
+class _PairCache:
+    """Word pairs, copy keys and first lines of stored documents, by (row id, sha256): a document's pages never
+    change once stored, and every store re-reads the same stand-alone documents (`_copies_of_group` asks
+    `_copy_of` of each one sharing keys with the new document, the bilag check reads each one's first lines),
+    so their pages are loaded and paired once, not per store."""
+
+    SIZE = 24  # documents kept (a 150-page document's pairs are a few MB)
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[int, str], tuple[frozenset[str], frozenset[int]]] = {}
+        self._heads: dict[tuple[int, str], str] = {}  # `_head` of each, read for every rebuild's bilag check
+
+    def head(self, row: DocumentRow) -> str:
+        key = (row.id, row.sha256)
+        if key not in self._heads:
+            self._heads[key] = _head(row)
+        return self._heads[key]
+
+    def of(self, row: DocumentRow) -> tuple[frozenset[str], frozenset[int]]:
+        key = (row.id, row.sha256)
+        found = self._held.get(key)
+        if found is None:
+            pairs = shingles("\n".join(p.text for p in row.page_rows))
+            found = (pairs, copy_keys(pairs))
+        self.put(row, *found)  # now the most recently used
+        return found
+
+    def put(self, row: DocumentRow, pairs: frozenset[str], keys: frozenset[int]) -> frozenset[int]:
+        self._held.pop((row.id, row.sha256), None)
+        while len(self._held) >= self.SIZE:
+            del self._held[next(iter(self._held))]
+        self._held[(row.id, row.sha256)] = (pairs, keys)
+        return keys
+
+    def clear(self) -> None:
+        self._held.clear()
+        self._heads.clear()
+
+
+@lru_cache(maxsize=128)
+def _key_holders(count: int) -> TextClause:
+    """The statement asking for `count` keys' holders, made once per count: parsing its bind parameters (100
+    sub-selects) cost more than running it."""
+    return text(" UNION ALL ".join(_KEY_HOLDERS.format(n=n) for n in range(count)))
 SAME_ITEM = 0.8  # title agreement for an item PDF filed under another body to join a meeting of its date
 
 
@@ -603,10 +653,11 @@ def _doc_date(row: DocumentRow) -> str | None:
     return match.group(0) if match else None
 
 
-def _best_link(merged: MergedMeeting, row: DocumentRow) -> str | None:
-    """The number of the item whose Bilag list names the document best; None when no attachment title does."""
+def _best_link(merged: MergedMeeting, row: DocumentRow, head: str) -> str | None:
+    """The number of the item whose Bilag list names the document best (`head`: its `_head`); None when no
+    attachment title does."""
     best: tuple[float, str] | None = None
-    head, doc_date = _head(row), _doc_date(row)
+    doc_date = _doc_date(row)
     for item in merged.items:
         for title in item.item.attachments:
             score = bilag_match(title, row.filename, head, doc_date, merged.meeting.date, merged.meeting.body)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_the_lexicon_is_built_once_per_machine_and_reused_by_a_fresh_data_folder
     batch = [str(p) for p in BORN_DIGITAL[:3]]
     first = run(tmp_path / "first", "ingest", "--workers", "2", *batch, cache=cache)
     assert first.returncode == 0, first.stderr
-    built = sorted(cache.glob("lexicon-*.txt.gz"))
+    built = sorted(cache.glob("lexicon-*.marshal"))
     assert len(built) == 1
     before = built[0].stat()
     second = run(tmp_path / "second", "ingest", "--workers", "2", *batch, cache=cache)
@@ -164,3 +165,40 @@ def test_a_writer_killed_before_its_batched_index_commit_is_redone_by_the_next(t
     assert not list((home / "index-pending").glob("*.json"))
     after = json.loads(run(home, "search", "--json", "lærepladser").stdout)
     assert after["total"] >= 1
+
+
+def _failed_build(_docs: list) -> Future:
+    failed: Future = Future()
+    failed.set_exception(RuntimeError("no worker"))
+    return failed
+
+
+@pytest.mark.parametrize("build", ["pool", "fails"])
+def test_a_batch_whose_segment_a_worker_builds_or_fails_to_build_indexes_what_a_direct_write_does(
+        tmp_path: Path, build: str) -> None:
+    """Two flushes: the first batch's segment is built elsewhere (a real process pool, or a build that fails and
+    is written by the parent), committed at the second flush; markers go only after the commit."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from index.whoosh.segments import build_segment
+    from pipeline.config import Settings
+    from pipeline.index_batch import batched
+    from pipeline.ingest import Services, ingest_file
+
+    reference = tmp_path / "reference"
+    assert run(reference, "ingest", "--workers", "1", *map(str, BORN_DIGITAL[:3])).returncode == 0
+    services = Services.open(Settings.resolve(home=tmp_path / "home", workers=1, quiet=True))
+    with ProcessPoolExecutor(1) as pool:
+        builder = (lambda docs: pool.submit(build_segment, docs)) if build == "pool" else _failed_build
+        with batched(services, builder=builder, max_docs=2) as batch:
+            for path in BORN_DIGITAL[:3]:
+                assert ingest_file(path, services).status == "ingested"
+                batch.document_done()
+                if path == BORN_DIGITAL[1]:  # the first flush: its segment is building, its markers wait
+                    assert list((tmp_path / "home" / "index-pending").glob("*.json"))
+    assert not list((tmp_path / "home" / "index-pending").glob("*.json"))
+    services.index.close()
+    for query in ("lærepladser", "kommune", "beslutning"):
+        ours = json.loads(run(tmp_path / "home", "search", "--json", "--limit", "100", query).stdout)
+        theirs = json.loads(run(reference, "search", "--json", "--limit", "100", query).stdout)
+        assert ours["total"] > 0 and ours == theirs

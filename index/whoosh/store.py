@@ -4,10 +4,14 @@ The database is the source of truth; this index can always be rebuilt from it (c
 """
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
 from index.analysis import damaged_words
@@ -18,6 +22,11 @@ from index.records import RecordDelta, merged_records
 from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
 from index.whoosh.schema import build_schema, to_fields
 from index.whoosh.search import FacetColumns, run_search
+
+if TYPE_CHECKING:
+    from whoosh.writing import SegmentWriter
+
+    from index.whoosh.segments import BuiltSegment
 
 ENGINE = "whoosh"
 
@@ -56,7 +65,7 @@ class SearchIndex(ClosesOnExit):
         delta = RecordDelta.between(self._indexed_keys(meeting_id), docs)
         if not delta.gone and not delta.added:
             return delta.total
-        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer = self._writer()
         try:
             for key in delta.gone:
                 writer.delete_by_term("key", key)
@@ -83,7 +92,7 @@ class SearchIndex(ClosesOnExit):
         return self._write(docs, also_delete=())
 
     def _write(self, docs: Iterable[SectionDoc], also_delete: tuple[str, ...]) -> int:
-        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer = self._writer()
         seen: set[str] = set(also_delete)
         count = 0
         try:
@@ -102,8 +111,44 @@ class SearchIndex(ClosesOnExit):
         self._invalidate()
         return count
 
+    def add_segment(self, built: BuiltSegment, meetings: Iterable[str]) -> int:
+        """Commit a segment made by index/whoosh/segments.py, replacing everything indexed for `meetings` (those
+        its records belong to, and any to delete): what `add` of the same records, then `delete_meeting` of the
+        others, leaves. Merges of small segments as `add` would make them."""
+        from index.whoosh.segments import merges_small_segments
+
+        writer = self._writer()
+        try:
+            for meeting_id in meetings:
+                writer.delete_by_term("meeting_id", meeting_id)
+            if merges_small_segments(writer):  # rare: ours joins the merge, as `add`'s documents would
+                with SegmentReader(FileStorage(built.folder), writer.schema, built.segment) as reader:
+                    writer.add_reader(reader)
+                final = [*writer._merge_segments(None, None, None), writer._finalize_segment()]  # noqa: SLF001
+            else:
+                for file in built.files():
+                    shutil.move(file, self.path / file.name)
+                final = [*writer.segments, built.segment]
+                writer._close_segment()  # noqa: SLF001
+            writer._commit_toc(final)  # noqa: SLF001
+            writer._finish()  # noqa: SLF001
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        finally:
+            built.drop()
+        self._invalidate()
+        return built.count
+
+    def _writer(self) -> SegmentWriter:
+        """Imported on the first write: a search never loads the writing code."""
+        from index.whoosh.writer import index_writer
+
+        return index_writer(self._ix, self._writer_mb)
+
     def delete_meeting(self, meeting_id: str) -> None:
-        writer = self._ix.writer(limitmb=self._writer_mb)
+        writer = self._writer()
         writer.delete_by_term("meeting_id", meeting_id)
         writer.commit()
         self._invalidate()
