@@ -4,6 +4,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from pipeline import process
@@ -39,6 +40,27 @@ def test_a_200_dpi_scan_is_rendered_at_200_dpi() -> None:
     resolution = _resolution(FIXTURES / "pdf" / "002-scan.pdf")
     assert resolution.dpi == 200
     assert resolution.scale == pytest.approx(200 / 72, rel=0.01)
+
+
+@pytest.mark.parametrize("name", ["002-scan.pdf", "002-scan-70dpi.pdf", "003-scan-p1-4.pdf"])
+def test_a_scan_read_at_its_own_pixels_is_rendered_pixel_for_pixel(name: str) -> None:
+    """The rendering Tesseract reads is the scanner's image itself: same size, same pixels. pdfium rounds each
+    side up, so the unnudged scale made a 1654-pixel-wide scan 1655 wide, a column doubled in the middle."""
+    from PIL import ImageChops
+
+    pdf = open_pdf(FIXTURES / "pdf" / name)
+    try:
+        page = pdf[0]
+        resolution = ocr_resolution(page)
+        assert resolution.native
+        image = max(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2),
+                    key=lambda obj: obj.get_px_size()[0] * obj.get_px_size()[1])
+        scan = image.get_bitmap(render=False).to_pil().convert("L")
+        rendered = page.render(scale=resolution.scale, grayscale=True, no_smoothimage=True).to_pil()
+    finally:
+        pdf.close()
+    assert rendered.size == scan.size
+    assert ImageChops.difference(rendered, scan).getbbox() is None
 
 
 def test_a_page_without_images_uses_the_default() -> None:
