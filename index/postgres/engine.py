@@ -10,6 +10,7 @@ current layout when opened (index/postgres/layout.py).
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ from index.query import paging, parse_query
 from index.records import merged_records
 from index.snippet import Highlight, highlight_for, section_snippet
 from index.versioning import SCHEMA_VERSION, IndexVersionError
+
+log = logging.getLogger(__name__)
 
 ENGINE = "postgres"
 TABLE = "search_sections"
@@ -87,6 +90,8 @@ class PostgresIndex(ClosesOnExit):
                     conn.execute(text(f"CREATE TABLE {META} (schema_version integer NOT NULL)"))
                     conn.execute(text(f"INSERT INTO {META} VALUES (:v)"), {"v": SCHEMA_VERSION})
                 elif found == SCHEMA_VERSION and not _has_column(conn, "facet_code"):
+                    log.warning("rewriting the search table %s into the current layout, once (about a minute per "
+                                "million sections; other commands wait for it)", TABLE)
                     layout.rewrite(conn, TABLE, DDL)
                 elif found != SCHEMA_VERSION:
                     raise IndexVersionError(
