@@ -1,8 +1,10 @@
 """The reading room's test archives, built once per test process (real PDFs, real SQLite, real index)."""
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,6 +26,7 @@ def sha256_of(path: Path) -> str:
 def web_settings(with_scan: bool = False) -> Settings:
     """Settings of an archive of the born-digital agenda, minutes and a real referat (and the small scan)."""
     home = Path(tempfile.mkdtemp(prefix="moedearkiv-web-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)  # kept for the test process, then removed
     settings = Settings.resolve(home=home, env={}, quiet=True, workers=2)
     services = Services.open(settings)
     paths = [BORN_DIGITAL, MINUTES, CASE_REFERAT] + ([SCAN] if with_scan else [])
