@@ -107,15 +107,20 @@ class BatchedIndex:
         if self._held:
             settings = self._services.settings
             with writer_lock(settings.home, settings.lock_timeout):
-                written = [doc for docs in self._held.values() for doc in docs]
-                if written:
-                    self.inner.add(written)  # replaces every meeting it holds records of
-                for meeting_id, docs in self._held.items():
-                    if not docs:
-                        self.inner.delete_meeting(meeting_id)
+                self._write_here(self._held)
             for marker in self._markers:
                 pending.clear(marker)
         self._reset()
+
+    def _write_here(self, held: dict[str, list[SectionDoc]]) -> None:
+        """`held` written by this process (under the write lock): its records in one add, which replaces every
+        meeting it holds records of; then the meetings left without records deleted."""
+        written = [doc for docs in held.values() for doc in docs]
+        if written:
+            self.inner.add(written)
+        for meeting_id, docs in held.items():
+            if not docs:
+                self.inner.delete_meeting(meeting_id)
 
     def _reset(self) -> None:
         self._held = {}
@@ -136,12 +141,7 @@ class BatchedIndex:
         settings = self._services.settings
         with writer_lock(settings.home, settings.lock_timeout):
             if built is None:
-                written = [doc for docs in building.held.values() for doc in docs]
-                if written:
-                    self.inner.add(written)
-                for meeting_id, docs in building.held.items():
-                    if not docs:
-                        self.inner.delete_meeting(meeting_id)
+                self._write_here(building.held)
             else:
                 self.inner.add_segment(built, list(building.held))  # type: ignore[attr-defined]
         for marker in building.markers:

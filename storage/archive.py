@@ -151,7 +151,8 @@ class Archive:
         self._drop_previous(session, path, sha256)
         for row in older:
             session.delete(row)
-            self._pairs.clear()  # SQLite may give its id to a new row
+        if older:
+            self._pairs.clear()  # SQLite may give a removed row's id to a new one
         doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested",
                           parsed=to_json(meeting, section_raw),
                           group_key=self._item_home(session, meeting) or group_key(meeting.body, meeting.date))
@@ -217,6 +218,7 @@ class Archive:
         )).all()
         for row in stale:
             session.delete(row)
+        if stale:
             self._pairs.clear()
         session.flush()
 
@@ -563,6 +565,7 @@ class _PairCache:
     so their pages are loaded and paired once, not per store."""
 
     SIZE = 24  # documents kept (a 150-page document's pairs are a few MB)
+    HEADS = 20_000  # first lines kept (~400 characters each)
 
     def __init__(self) -> None:
         self._held: dict[tuple[int, str], tuple[frozenset[str], frozenset[int]]] = {}
@@ -571,6 +574,8 @@ class _PairCache:
     def head(self, row: DocumentRow) -> str:
         key = (row.id, row.sha256)
         if key not in self._heads:
+            if len(self._heads) >= self.HEADS:  # a worker runs for days: the oldest go first
+                del self._heads[next(iter(self._heads))]
             self._heads[key] = _head(row)
         return self._heads[key]
 
