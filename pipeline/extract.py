@@ -6,6 +6,8 @@ pdfplumber is kept for what it is good at (tables, see parsers), since its char 
 from __future__ import annotations
 
 import ctypes
+import functools
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -54,34 +56,62 @@ def _layout_lines(textpage: pdfium.PdfTextPage, text: str, page_number: int, pag
 
 
 RULE_SEGMENT_CAP = 64  # enough to tell a grid from a signature line; counting further costs time on charts
+IMAGE_DEPTH, PATH_DEPTH = 2, 3  # form nesting levels searched for an image to OCR, for vector rules
+
+PageCheck = Callable[[int, pdfium.PdfPage], None]
+"""Called with each page as it is loaded, before its text is read (pipeline/process.py refuses a page drawn
+with millions of objects there: one load of the page serves the check and the text)."""
 
 
-def _rule_segments(page: pdfium.PdfPage) -> int:
-    """Vector path segments on the page, up to RULE_SEGMENT_CAP (the table step opens only ruled pages)."""
-    segments = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-        segments += max(pdfium_c.FPDFPath_CountSegments(obj.raw), 0)
-        if segments >= RULE_SEGMENT_CAP:
-            return RULE_SEGMENT_CAP
-    return segments
+def drawn_objects(page: pdfium.PdfPage) -> tuple[bool, int]:
+    """Whether the page draws an image (forms nested up to IMAGE_DEPTH levels), and its vector path segments
+    (up to PATH_DEPTH levels, at most RULE_SEGMENT_CAP: the table step opens only ruled pages).
+
+    One walk over pdfium's raw objects: pypdfium2's `get_objects` wraps each object in a Python object, and
+    two of its walks (images, paths) were a tenth of a born-digital page's reading time."""
+    has_image, segments = False, 0
+    forms: list[tuple[object | None, int]] = [(None, 0)]
+    while forms and not (has_image and segments >= RULE_SEGMENT_CAP):
+        form, level = forms.pop()
+        if form is None:
+            count, get = pdfium_c.FPDFPage_CountObjects(page.raw), functools.partial(pdfium_c.FPDFPage_GetObject,
+                                                                                      page.raw)
+        else:
+            count, get = pdfium_c.FPDFFormObj_CountObjects(form), functools.partial(pdfium_c.FPDFFormObj_GetObject,
+                                                                                     form)
+        for index in range(max(count, 0)):
+            obj = get(index)
+            if not obj:
+                continue
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                has_image = has_image or level < IMAGE_DEPTH
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if segments < RULE_SEGMENT_CAP:
+                    segments += max(pdfium_c.FPDFPath_CountSegments(obj), 0)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level + 1 < PATH_DEPTH:
+                forms.append((obj, level + 1))
+    return has_image, min(segments, RULE_SEGMENT_CAP)
 
 
-def _has_image(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
-
-
-def read_text_layer(pdf: pdfium.PdfDocument) -> list[Page]:
-    """Every page's text layer (possibly empty) and whether it carries an image to OCR."""
+def read_text_layer(pdf: pdfium.PdfDocument, check: PageCheck | None = None) -> list[Page]:
+    """Every page's text layer (possibly empty) and whether it carries an image to OCR; `check` sees each
+    page first."""
     pages: list[Page] = []
     for number, page in enumerate(pdf, start=1):
-        textpage = page.get_textpage()
-        text = textpage.get_text_range()
-        lines = _layout_lines(textpage, text, number, page.get_height())
+        try:
+            if check is not None:
+                check(number, page)
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            lines = _layout_lines(textpage, text, number, page.get_height())
+            textpage.close()
+            has_image, rule_segments = drawn_objects(page)
+        finally:
+            page.close()
         plain = "\n".join(line.text for line in lines)
         pages.append(Page(number=number, text=plain, raw_text=plain, source="text", lines=tuple(lines),
-                          has_image=_has_image(page), rule_segments=_rule_segments(page)))
-        textpage.close()
-        page.close()
+                          has_image=has_image, rule_segments=rule_segments))
     return pages
 
 

@@ -12,7 +12,10 @@ The postgres engine writes inside the database transaction and is never batched.
 In a pool (pipeline/pool.py) the Whoosh records of a flush are analysed and written as a segment by a pool
 worker (index/whoosh/segments.py) while the parent goes on storing documents; the parent commits that segment
 at the next flush (or at the end), so the index lags one more batch behind the database, markers kept until
-then. A segment that cannot be built there (a worker died) is written by the parent as before.
+then. A segment that cannot be built there (a worker died) is written by the parent as before. The last flush
+has nothing left to overlap with, so its records are split by meeting into one segment per worker (`parts`),
+built at once and committed in order: the same documents in the same order as one segment (a plain `add`),
+in half the wall time on two cores; a parent that wrote them itself spent 0.4 of a 5-file ingest's 2.2 s there.
 """
 from __future__ import annotations
 
@@ -52,7 +55,7 @@ class BatchedIndex:
     """Stands in for the index during a batch: holds replace/delete writes until `flush`."""
 
     def __init__(self, index: TextIndex, services: Services, max_docs: int = 20, max_seconds: float = 30.0,
-                 builder: SegmentBuilder | None = None) -> None:
+                 builder: SegmentBuilder | None = None, parts: int = 1) -> None:
         self.inner = index
         self._services = services
         self.max_docs = max_docs
@@ -61,6 +64,7 @@ class BatchedIndex:
         self._markers: list[pending.Pending] = []
         self._builder = builder if hasattr(index, "add_segment") else None
         self._building: _Building | None = None
+        self._parts = max(1, parts)  # segments the last flush is split into (the builder's workers)
         self._documents = 0
         self._since = time.monotonic()
         self._owner = pending.process_owner()
@@ -99,9 +103,13 @@ class BatchedIndex:
             self._held.clear()
             self._drop_building()
         self._commit_building()
-        written = [doc for docs in self._held.values() for doc in docs]
+        written = _records(self._held)
         if written and self._builder is not None and not last:
             self._building = _Building(self._builder(written), self._held, self._markers)
+            self._reset()
+            return
+        if written and self._builder is not None and self._parts > 1 and len(self._held) > 1:
+            self._build_split()
             self._reset()
             return
         if self._held:
@@ -112,10 +120,27 @@ class BatchedIndex:
                 pending.clear(marker)
         self._reset()
 
+    def _build_split(self) -> None:
+        """The held meetings in up to `parts` runs of about equal records, each built as a segment by the builder
+        at once, then committed in order (a run of deletions only is written here); the markers go after."""
+        assert self._builder is not None
+        runs = [(run, _records(run)) for run in split_runs(self._held, self._parts)]
+        building = [(run, self._builder(docs) if docs else None) for run, docs in runs]
+        for run, future in building:
+            if future is None:
+                settings = self._services.settings
+                with writer_lock(settings.home, settings.lock_timeout):
+                    self._write_here(run)
+                continue
+            self._building = _Building(future, run, [])
+            self._commit_building()  # a failed build is written here
+        for marker in self._markers:
+            pending.clear(marker)
+
     def _write_here(self, held: dict[str, list[SectionDoc]]) -> None:
         """`held` written by this process (under the write lock): its records in one add, which replaces every
         meeting it holds records of; then the meetings left without records deleted."""
-        written = [doc for docs in held.values() for doc in docs]
+        written = _records(held)
         if written:
             self.inner.add(written)
         for meeting_id, docs in held.items():
@@ -152,6 +177,24 @@ class BatchedIndex:
         if building is not None:
             with contextlib.suppress(Exception):
                 building.future.result().drop()
+
+
+def _records(held: dict[str, list[SectionDoc]]) -> list[SectionDoc]:
+    return [doc for docs in held.values() for doc in docs]
+
+
+def split_runs(held: dict[str, list[SectionDoc]], parts: int) -> list[dict[str, list[SectionDoc]]]:
+    """`held` cut into at most `parts` consecutive runs of whole meetings with about equal numbers of records
+    (a meeting's records stay together: a segment replaces whole meetings)."""
+    total = sum(len(docs) for docs in held.values())
+    runs: list[dict[str, list[SectionDoc]]] = [{}]
+    done = 0
+    for meeting_id, docs in held.items():
+        if runs[-1] and len(runs) < parts and done + len(docs) / 2 > total * len(runs) / parts:
+            runs.append({})
+        runs[-1][meeting_id] = docs
+        done += len(docs)
+    return runs
 
 
 @contextlib.contextmanager

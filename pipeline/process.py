@@ -5,6 +5,7 @@ the same steps. Every exception a PDF library raises on the file's content becom
 """
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
@@ -92,8 +93,8 @@ def plan_ocr(path: Path, pdf: pdfium.PdfDocument, repairer: Repairer,
     jobs (pipeline/page_jobs.py) split a document by the same plan."""
     if len(pdf) > settings.max_pages:
         raise TooLargeError(f"{path}: {len(pdf)} pages, more than the limit of {settings.max_pages}")
-    check_page_objects(path, pdf, settings.max_page_objects)
-    pages = read_text_layer(pdf)
+    pages = read_text_layer(pdf, check=functools.partial(check_page_objects, path, len(pdf),
+                                                         settings.max_page_objects))
     check_text_size(path, pages, settings.max_page_text_chars)
     damaged = steps.damaged_pages(pages, repairer)
     to_ocr = steps.pages_to_ocr(pages, damaged, settings.min_text_chars)
@@ -125,18 +126,14 @@ def check_render_size(path: Path, pdf: pdfium.PdfDocument, numbers: list[int], s
             raise TooLargeError(f"{path}: {err.message}", _without_page_hint(number, len(pdf))) from None
 
 
-def check_page_objects(path: Path, pdf: pdfium.PdfDocument, limit: int) -> None:
-    """Refuse a page drawn with more objects than `limit` (millions of text runs or paths: the table step's
-    pdfminer would hold a Python object for each, gigabytes); counting them costs pdfium one parse of the page."""
-    for index in range(len(pdf)):
-        page = pdf[index]
-        try:
-            count = pdfium_c.FPDFPage_CountObjects(page)
-        finally:
-            page.close()
-        if count > limit:
-            raise TooLargeError(f"{path}: page {index + 1} is drawn with {count:,} objects, more than the limit of "
-                                f"{limit:,}", _without_page_hint(index + 1, len(pdf)))
+def check_page_objects(path: Path, pages: int, limit: int, number: int, page: pdfium.PdfPage) -> None:
+    """Refuse page `number` (of `pages`) drawn with more objects than `limit` (millions of text runs or paths:
+    the table step's pdfminer would hold a Python object for each, gigabytes), before its text is read; the
+    count costs nothing once pdfium has loaded the page."""
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    if count > limit:
+        raise TooLargeError(f"{path}: page {number} is drawn with {count:,} objects, more than the limit of "
+                            f"{limit:,}", _without_page_hint(number, pages))
 
 
 def _without_page_hint(number: int, pages: int) -> str:

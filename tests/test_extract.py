@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.extract import read_text_layer, visible_chars
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from pipeline.extract import RULE_SEGMENT_CAP, drawn_objects, read_text_layer, visible_chars
 from pipeline.pdf import open_pdf
 
 
@@ -46,3 +50,54 @@ def test_malformed_ballerup_pdf_still_gives_all_text(fixtures_dir: Path) -> None
     text = "\n".join(p.text for p in pages)
     assert "Takstreduktion på aflastningstilbuddet Torvevej" in text
     assert sum(visible_chars(p.text) > 100 for p in pages) >= 13
+
+
+def _walked(page: pdfium.PdfPage) -> tuple[bool, int]:
+    """What pypdfium2's own object walks say (the reference drawn_objects must equal)."""
+    segments = sum(max(pdfium_c.FPDFPath_CountSegments(obj.raw), 0)
+                   for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3))
+    has_image = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    return has_image, min(segments, RULE_SEGMENT_CAP)
+
+
+def _nested_forms_pdf() -> pdfium.PdfDocument:
+    """Page 1 draws an image and a 4-segment path; page 2 draws page 1 as a form; page 3 draws page 2 as one."""
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(200, 200)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("L", (8, 8), 0)))
+    image.set_matrix(pdfium.PdfMatrix().scale(50, 50))
+    page.insert_obj(image)
+    path = pdfium_c.FPDFPageObj_CreateNewRect(10, 10, 100, 2)
+    pdfium_c.FPDFPath_SetDrawMode(path, pdfium_c.FPDF_FILLMODE_ALTERNATE, 0)
+    pdfium_c.FPDFPage_InsertObject(page.raw, path)
+    page.gen_content()
+    for number in (0, 1):
+        xobject = pdf.page_as_xobject(number, pdf)
+        outer = pdf.new_page(200, 200)
+        outer.insert_obj(xobject.as_pageobject())
+        outer.gen_content()
+    return pdf
+
+
+def test_one_walk_over_the_raw_objects_finds_what_pypdfium2s_walks_find() -> None:
+    pdf = _nested_forms_pdf()
+    found = [drawn_objects(pdf[n]) for n in range(3)]
+    assert found == [_walked(pdf[n]) for n in range(3)]
+    assert [has_image for has_image, _ in found] == [True, True, False]  # an image two forms deep is not looked for
+    assert all(segments >= 4 for _, segments in found)  # paths are, three levels deep
+
+
+def test_every_fixture_page_gets_the_same_image_and_rule_facts_from_the_one_walk(fixtures_dir: Path) -> None:
+    checked = 0
+    for path in sorted(fixtures_dir.rglob("*.pdf")):
+        try:
+            pdf = open_pdf(path)
+        except Exception:  # noqa: BLE001 - the broken ones in fixtures/bad
+            continue
+        for n in range(min(len(pdf), 10)):
+            page = pdf[n]
+            assert drawn_objects(page) == _walked(page), (path.name, n + 1)
+            checked += 1
+        pdf.close()
+    assert checked > 100

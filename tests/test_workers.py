@@ -173,11 +173,12 @@ def _failed_build(_docs: list) -> Future:
     return failed
 
 
-@pytest.mark.parametrize("build", ["pool", "fails"])
+@pytest.mark.parametrize("build", ["pool", "fails", "split"])
 def test_a_batch_whose_segment_a_worker_builds_or_fails_to_build_indexes_what_a_direct_write_does(
         tmp_path: Path, build: str) -> None:
     """Two flushes: the first batch's segment is built elsewhere (a real process pool, or a build that fails and
-    is written by the parent), committed at the second flush; markers go only after the commit."""
+    is written by the parent), committed at the second flush; markers go only after the commit. `split`: one
+    flush at the end, its meetings split over two workers' segments, committed in order."""
     from concurrent.futures import ProcessPoolExecutor
 
     from index.whoosh.segments import build_segment
@@ -188,17 +189,36 @@ def test_a_batch_whose_segment_a_worker_builds_or_fails_to_build_indexes_what_a_
     reference = tmp_path / "reference"
     assert run(reference, "ingest", "--workers", "1", *map(str, BORN_DIGITAL[:3])).returncode == 0
     services = Services.open(Settings.resolve(home=tmp_path / "home", workers=1, quiet=True))
-    with ProcessPoolExecutor(1) as pool:
-        builder = (lambda docs: pool.submit(build_segment, docs)) if build == "pool" else _failed_build
-        with batched(services, builder=builder, max_docs=2) as batch:
+    built: list[int] = []
+
+    def builder(docs: list) -> Future:
+        built.append(len({doc.meeting_id for doc in docs}))
+        return pool.submit(build_segment, docs) if build != "fails" else _failed_build(docs)
+
+    limits = {"max_docs": 100, "parts": 2} if build == "split" else {"max_docs": 2}
+    with ProcessPoolExecutor(2) as pool:
+        with batched(services, builder=builder, **limits) as batch:
             for path in BORN_DIGITAL[:3]:
                 assert ingest_file(path, services).status == "ingested"
                 batch.document_done()
                 if path == BORN_DIGITAL[1]:  # the first flush: its segment is building, its markers wait
                     assert list((tmp_path / "home" / "index-pending").glob("*.json"))
+    # meetings per segment built: the first batch's 2; split: all 3 in two runs of whole meetings
+    assert (len(built), sum(built)) == ((2, 3) if build == "split" else (1, 2))
     assert not list((tmp_path / "home" / "index-pending").glob("*.json"))
     services.index.close()
     for query in ("lærepladser", "kommune", "beslutning"):
         ours = json.loads(run(tmp_path / "home", "search", "--json", "--limit", "100", query).stdout)
         theirs = json.loads(run(reference, "search", "--json", "--limit", "100", query).stdout)
         assert ours["total"] > 0 and ours == theirs
+
+
+def test_the_last_flush_is_split_into_runs_of_whole_meetings_of_about_equal_records() -> None:
+    from pipeline.index_batch import split_runs
+
+    held = {"a": [1] * 30, "b": [1] * 30, "c": [1] * 30, "d": [], "e": [1] * 42}
+    runs = split_runs(held, 2)  # type: ignore[arg-type]
+    assert [list(run) for run in runs] == [["a", "b"], ["c", "d", "e"]]
+    assert [list(run) for run in split_runs(held, 1)] == [list(held)]  # type: ignore[arg-type]
+    assert [list(run) for run in split_runs({"a": [1]}, 4)] == [["a"]]  # type: ignore[arg-type]
+    assert sum(len(run) for run in split_runs(held, 8)) == len(held)  # type: ignore[arg-type]
