@@ -65,27 +65,34 @@ def _spread(mask: np.ndarray, rows: int) -> np.ndarray:
     return out
 
 
-def _candidate_rows(mask: np.ndarray, length: int) -> np.ndarray:
-    """Rows that may hold a run of `length` True pixels, judged on every SAMPLE-th column: such a run covers at
+def _candidate_rows(sampled: np.ndarray, length: int) -> np.ndarray:
+    """Rows that may hold a run of `length` True pixels, judged on every SAMPLE-th column (`sampled`, the mask's
+    columns 0, SAMPLE, 2 * SAMPLE ...): such a run covers at
     least length // SAMPLE consecutive sampled columns, so no row with a run is missed, and the full-width search
     runs only on the few rows that pass (a page of text has almost none; it cost 0.07 CPU s a page before)."""
     need = length // SAMPLE
     if need < 2:
-        return np.ones(mask.shape[0], dtype=bool)
-    sampled = mask[:, ::SAMPLE]
+        return np.ones(sampled.shape[0], dtype=bool)
     rows = np.flatnonzero(np.count_nonzero(sampled, axis=1) >= need)  # too little ink for such a run: no rule
-    found = np.zeros(mask.shape[0], dtype=bool)
+    found = np.zeros(sampled.shape[0], dtype=bool)
     if rows.size:
         found[rows] = _runs_at_least(sampled[rows], need).any(axis=1)
     return found
 
 
-def _long_runs(mask: np.ndarray, length: int) -> np.ndarray:
-    """`_runs_at_least(mask, length)`, searched only in the candidate rows."""
-    out = np.zeros_like(mask)
-    rows = np.flatnonzero(_candidate_rows(mask, length))
-    if rows.size:
-        out[rows] = _runs_at_least(mask[rows], length)
+def _long_spread_runs(ink: np.ndarray, length: int, rows: int) -> np.ndarray:
+    """`_runs_at_least(_spread(ink, rows), length)`, searched only in the candidate rows, and spread only there:
+    spreading is done column by column, so the sampled columns of the spread page are the spread of the
+    sampled columns (a quarter of the work), and the full width is spread for the few candidate rows alone
+    (spreading the whole page cost a third of the rule search)."""
+    out = np.zeros_like(ink)
+    found = np.flatnonzero(_candidate_rows(_spread(ink[:, ::SAMPLE], rows), length))
+    if found.size:
+        spread = ink[found].copy()
+        for shift in range(1, rows + 1):
+            spread |= ink[np.maximum(found - shift, 0)] & (found - shift >= 0)[:, None]
+            spread |= ink[np.minimum(found + shift, ink.shape[0] - 1)] & (found + shift < ink.shape[0])[:, None]
+        out[found] = _runs_at_least(spread, length)
     return out
 
 
@@ -94,7 +101,7 @@ def rule_mask(gray: np.ndarray, dpi: int, ink: np.ndarray | None = None) -> np.n
     page image at `dpi` (`ink`: its ink pixels, if known already)."""
     if ink is None:
         ink = gray < _otsu(gray)
-    long_runs = _long_runs(_spread(ink, SKEW_ROWS), max(20, round(RULE_MIN_INCHES * dpi)))
+    long_runs = _long_spread_runs(ink, max(20, round(RULE_MIN_INCHES * dpi)), SKEW_ROWS)
     if not long_runs.any():
         return long_runs
     thick = max(2, round(RULE_MAX_INCHES * dpi)) + 2 * SKEW_ROWS

@@ -1,6 +1,7 @@
 """Rules (underlines) taken out of page images before OCR: the rule goes, the letters stay."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -79,12 +80,15 @@ def test_underlined_heading_is_read_right_once_cleaned(tmp_path: Path) -> None:
 
 
 def test_the_sampled_row_search_finds_every_run_the_full_search_finds() -> None:
-    """The cheap pre-test on every SAMPLE-th column may pass rows without a rule, but never miss one."""
-    from pipeline.ocr_image import _long_runs, _runs_at_least
+    """The cheap pre-test on every SAMPLE-th column may pass rows without a rule, but never miss one; the mask
+    spread over neighbouring rows in the candidate rows only is the whole page's spread mask there."""
+    from pipeline.ocr_image import _long_spread_runs, _runs_at_least, _spread
 
     rng = np.random.default_rng(7)
     for density in (0.3, 0.6, 0.9, 0.97):
         mask = rng.random((300, 500)) < density
         mask[50, 37:200] = True  # one certain run, at an offset that is no multiple of the sample step
-        for length in (20, 61, 120, 163):
-            assert np.array_equal(_long_runs(mask, length), _runs_at_least(mask, length)), (density, length)
+        mask[0, 300:480] = mask[299, 10:190] = True  # and runs in the first and last rows (no row beyond)
+        for length, rows in itertools.product((20, 61, 120, 163), (0, 1, 2)):
+            assert np.array_equal(_long_spread_runs(mask, length, rows), _runs_at_least(_spread(mask, rows), length)), \
+                (density, length, rows)
