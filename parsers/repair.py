@@ -35,6 +35,8 @@ _PART = re.compile(r"[A-Za-zÀ-ÿ@&|04]+")
 _DANISH = re.compile(r"[æøåÆØÅ]")
 _HAS_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 _TOKEN = re.compile(r"\S+")
+_UNSEEN = object()
+TOKEN_FACTS_CAP = 200_000  # tokens whose quality facts are kept (a few tens of MB at most)
 _ADDRESS = re.compile(r"://|www\.|\.(dk|com|org|eu|net)\b|\w@\w+\.", re.IGNORECASE)  # URLs, e-mail
 _VOWEL = re.compile(r"[aeiouyæøåAEIOUYÆØÅ]")
 _SEPARATOR = re.compile(r"([-/])")  # 'Hgje-Taastrup', 'kan/ma': parts repaired one by one
@@ -65,6 +67,7 @@ class Repairer:
         self.lexicon = lexicon
         self.settings = settings or RepairSettings()
         self.words = WordJudge(lexicon, self.settings)
+        self._token_facts: dict[str, tuple[int, int] | None] = {}  # quality's verdict on each token seen
 
     @classmethod
     def load(cls, extra_vocabulary: Iterable[str] = (), cache_dir: Path | None = None,
@@ -192,17 +195,32 @@ class Repairer:
 
     def quality(self, text: str) -> TextQuality:
         """Is this text layer from an OCR without Danish? Danish text has æ/ø/å in about one word in ten;
-        a damaged one has none, but many non-words that a cheap rewrite turns into common Danish words."""
-        words = [t.strip(_EDGE_PUNCT) for t in _TOKEN.findall(text)]
-        words = [w for w in words if len(w) > 1 and _PART.fullmatch(w) and _HAS_LETTER.search(w)]
-        n = len(words)
-        danish = sum(1 for w in words if _DANISH.search(w))
-        signals = 0
-        for word in words:
-            if _DANISH.search(word) or (word.isupper() and len(word) < 5):
-                continue
-            signals += self.words.signals_damage(word.lower(), word[0].isupper())
+        a damaged one has none, but many non-words that a cheap rewrite turns into common Danish words.
+        Tokens recur (Zipf's law): each one's facts are worked out once per Repairer."""
+        n = danish = signals = 0
+        facts = self._token_facts
+        for token in text.split():
+            known = facts.get(token, _UNSEEN)
+            if known is _UNSEEN:
+                if len(facts) >= TOKEN_FACTS_CAP:
+                    facts.clear()
+                known = facts[token] = self._facts_of(token)
+            if known is not None:
+                n += 1
+                danish += known[0]
+                signals += known[1]
         return self.verdict(n, danish, signals)
+
+    def _facts_of(self, token: str) -> tuple[int, int] | None:
+        """(has æ/ø/å, signals damage) of a token that counts as a word, else None."""
+        word = token.strip(_EDGE_PUNCT)
+        if len(word) <= 1 or not _PART.fullmatch(word) or not _HAS_LETTER.search(word):
+            return None
+        if _DANISH.search(word):
+            return 1, 0
+        if word.isupper() and len(word) < 5:
+            return 0, 0
+        return 0, int(self.words.signals_damage(word.lower(), word[0].isupper()))
 
     def combined(self, qualities: Iterable[TextQuality]) -> TextQuality:
         """The verdict on several texts taken as one (a whole document), from their counts alone."""

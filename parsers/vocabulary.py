@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from types import MappingProxyType
 
 # heading as written (casefolded, without a trailing colon) -> canonical name
@@ -79,13 +80,24 @@ def document_headings(headings: Mapping[str, str]) -> Iterator[None]:
 
 def heading_name(text: str) -> str | None:
     """The canonical section name if the whole line is a known heading, else None."""
-    key = re.sub(r"\s*[:.]\s*$", "", text.strip()).casefold()  # 'Beslutning:', typed 'Beslutning.'
+    stripped = text.strip()
+    key = _LABEL_END.sub("", stripped).casefold()  # 'Beslutning:', typed 'Beslutning.'
     extra = _DOCUMENT_HEADINGS.get()
     if key in extra:
         return extra[key]
+    return _known_heading(stripped, key)
+
+
+_LABEL_END = re.compile(r"\s*[:.]\s*$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _known_heading(stripped: str, key: str) -> str | None:
+    """The vocabulary's heading for a line (`key`: its casefolded label), whatever document it is in: asked for
+    every line several times while a document is parsed, and lines recur (page furniture, labels)."""
     if key in HEADINGS:
         return HEADINGS[key]
-    if _ENDORSEMENT.match(text.strip()):
+    if _ENDORSEMENT.match(stripped):
         return "Påtegning"
     return _misread(key)
 
