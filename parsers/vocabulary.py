@@ -80,8 +80,7 @@ def document_headings(headings: Mapping[str, str]) -> Iterator[None]:
 
 def heading_name(text: str) -> str | None:
     """The canonical section name if the whole line is a known heading, else None."""
-    stripped = text.strip()
-    key = _LABEL_END.sub("", stripped).casefold()  # 'Beslutning:', typed 'Beslutning.'
+    stripped, key = _heading_key(text)
     extra = _DOCUMENT_HEADINGS.get()
     if key in extra:
         return extra[key]
@@ -89,6 +88,13 @@ def heading_name(text: str) -> str | None:
 
 
 _LABEL_END = re.compile(r"\s*[:.]\s*$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _heading_key(text: str) -> tuple[str, str]:
+    """The line stripped, and its label casefolded: 'Beslutning:', typed 'Beslutning.' -> 'beslutning'."""
+    stripped = text.strip()
+    return stripped, _LABEL_END.sub("", stripped).casefold()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -116,6 +122,7 @@ def _misread(key: str) -> str | None:
 MIN_MISREAD_CHARS = 9
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every row by several passes of a parse
 def document_title(text: str) -> str | None:
     """'BESLUTNINGSFORSLAG FRA KF OG M' → 'Beslutningsforslag'; 'INDSTILLING FRA ...' → 'Sagsfremstilling'."""
     match = _DOCUMENT_TITLE.match(text.strip())
@@ -124,6 +131,7 @@ def document_title(text: str) -> str | None:
     return "Sagsfremstilling" if match.group("kind") == "INDSTILLING" else PROPOSAL
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every row by several passes of a parse
 def dated_decision(text: str) -> tuple[str, str] | None:
     """(heading, text after a colon) for a dated decision heading line, else None."""
     match = _DATED_DECISION.match(text.strip())
@@ -134,6 +142,7 @@ def dated_decision(text: str) -> tuple[str, str] | None:
     return heading, rest
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every row by several passes of a parse
 def decision_meeting(text: str) -> tuple[str | None, str] | None:
     """(deciding body, date as written) of a dated decision heading: 'Sundheds- og Forebyggelsesudvalgets
     beslutning den 04.12.2012' → ('Sundheds- og Forebyggelsesudvalget', '04.12.2012')."""
