@@ -18,7 +18,13 @@ and py-spy, then timed without them): the parent (it alone writes SQLite and the
 postings 4.0 s, imports, database and the rest 1.6 s; each worker loaded the lexicon for 2.5 s, and read the PDFs
 for 2.4 ms a page (parse 47 %, text layer 17 %, repair 19 %, judging the pages 16 %). Now the parent has 5.7 s
 (storing 3.1 s, Whoosh 0.8 s for the last batch only); the workers write the index segments (1.4 ms a page) and
-load the lexicon in 0.66 s. The whole ingest is still about 20 CPU seconds against pdftotext's 3.
+load the lexicon in 0.66 s. 2026-12-04: 12.3-12.8 CPU s in all (wall 6.9 s). The lexicon's millions of words were
+walked by every full garbage collection (a worker's Whoosh analysis 2.5x slower, its reading 1.3x): frozen out of
+the collector (gc.freeze) after loading, as are the parent's modules; Whoosh decoded a field-length byte from the file
+for each of 314,000 postings (now an array per field); a page was loaded twice and its objects walked twice in
+Python (now one load, one raw walk); the last flush's segment is split over the workers. Left: workers idle 0.6-1.2
+s each (startup: the parent alone imports and migrates for 0.6 s; the pool forked before that was slower, its
+workers importing everything again on the same two cores), storing 1.5 ms a page in the parent, Whoosh's postings.
 """
 from __future__ import annotations
 
