@@ -49,25 +49,38 @@ def sweep_stale(root: Path) -> list[Path]:
 def _children(parent: int) -> list[int]:
     """Pids whose parent is `parent` (from /proc; empty where there is no /proc)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid in _pids():
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
         if int(fields[1]) == parent:
-            found.append(int(stat.parent.name))
+            found.append(pid)
     return found
+
+
+PROC = Path("/proc")
+
+
+def _pids() -> list[int]:
+    """The pids in /proc, listed once: a process may end while we look, so each one's files are read under a
+    guard by the caller. (`Path.glob("[0-9]*/cmdline")` looked into each folder itself and raised
+    ProcessLookupError when one vanished meanwhile: `db upgrade` failed with an internal error in CI.)"""
+    try:
+        return [int(entry) for entry in os.listdir(PROC) if entry.isdigit()]
+    except OSError:
+        return []
 
 
 def _working_in(folder: Path) -> list[int]:
     """Pids whose command line names a file in `folder` (our Tesseract processes, even once orphaned)."""
     marker = str(folder).encode()
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for pid in _pids():
         try:
-            if marker in cmdline.read_bytes():
-                found.append(int(cmdline.parent.name))
-        except (OSError, ValueError):
+            if marker in (PROC / str(pid) / "cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
             continue
     return [pid for pid in found if pid != os.getpid()]
 
