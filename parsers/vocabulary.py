@@ -80,32 +80,26 @@ def document_headings(headings: Mapping[str, str]) -> Iterator[None]:
 
 def heading_name(text: str) -> str | None:
     """The canonical section name if the whole line is a known heading, else None."""
-    stripped, key = _heading_key(text)
+    key, known = _vocabulary_heading(text)
     extra = _DOCUMENT_HEADINGS.get()
-    if key in extra:
-        return extra[key]
-    return _known_heading(stripped, key)
+    return extra[key] if key in extra else known
 
 
 _LABEL_END = re.compile(r"\s*[:.]\s*$")
 
 
 @lru_cache(maxsize=1 << 16)
-def _heading_key(text: str) -> tuple[str, str]:
-    """The line stripped, and its label casefolded: 'Beslutning:', typed 'Beslutning.' -> 'beslutning'."""
+def _vocabulary_heading(text: str) -> tuple[str, str | None]:
+    """The line's label casefolded ('Beslutning:', typed 'Beslutning.' -> 'beslutning') and the vocabulary's
+    heading for it, whatever document it is in: asked of every line several times while a document is parsed,
+    and lines recur (page furniture, labels)."""
     stripped = text.strip()
-    return stripped, _LABEL_END.sub("", stripped).casefold()
-
-
-@lru_cache(maxsize=1 << 16)
-def _known_heading(stripped: str, key: str) -> str | None:
-    """The vocabulary's heading for a line (`key`: its casefolded label), whatever document it is in: asked for
-    every line several times while a document is parsed, and lines recur (page furniture, labels)."""
+    key = _LABEL_END.sub("", stripped).casefold()
     if key in HEADINGS:
-        return HEADINGS[key]
+        return key, HEADINGS[key]
     if _ENDORSEMENT.match(stripped):
-        return "Påtegning"
-    return _misread(key)
+        return key, "Påtegning"
+    return key, _misread(key)
 
 
 def _misread(key: str) -> str | None:

@@ -46,19 +46,6 @@ def sweep_stale(root: Path) -> list[Path]:
     return removed
 
 
-def _children(parent: int) -> list[int]:
-    """Pids whose parent is `parent` (from /proc; empty where there is no /proc)."""
-    found = []
-    for pid in _pids():
-        try:
-            fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == parent:
-            found.append(pid)
-    return found
-
-
 PROC = Path("/proc")
 
 
@@ -70,6 +57,19 @@ def _pids() -> list[int]:
         return [int(entry) for entry in os.listdir(PROC) if entry.isdigit()]
     except OSError:
         return []
+
+
+def _children(parent: int) -> list[int]:
+    """Pids whose parent is `parent` (from /proc; empty where there is no /proc)."""
+    found = []
+    for pid in _pids():
+        try:
+            fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent:
+            found.append(pid)
+    return found
 
 
 def _working_in(folder: Path) -> list[int]:

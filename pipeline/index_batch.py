@@ -113,8 +113,7 @@ class BatchedIndex:
             self._reset()
             return
         if self._held:
-            settings = self._services.settings
-            with writer_lock(settings.home, settings.lock_timeout):
+            with self._write_lock():
                 self._write_here(self._held)
             for marker in self._markers:
                 pending.clear(marker)
@@ -128,14 +127,18 @@ class BatchedIndex:
         building = [(run, self._builder(docs) if docs else None) for run, docs in runs]
         for run, future in building:
             if future is None:
-                settings = self._services.settings
-                with writer_lock(settings.home, settings.lock_timeout):
+                with self._write_lock():
                     self._write_here(run)
                 continue
             self._building = _Building(future, run, [])
             self._commit_building()  # a failed build is written here
         for marker in self._markers:
             pending.clear(marker)
+
+    def _write_lock(self) -> contextlib.AbstractContextManager[None]:
+        """The data folder's write lock, which every index write of the batch holds."""
+        settings = self._services.settings
+        return writer_lock(settings.home, settings.lock_timeout)
 
     def _write_here(self, held: dict[str, list[SectionDoc]]) -> None:
         """`held` written by this process (under the write lock): its records in one add, which replaces every
@@ -163,8 +166,7 @@ class BatchedIndex:
         except Exception:  # noqa: BLE001 - a worker that died or failed: the parent writes the records itself
             log.warning("index segment not built in a worker; writing it here", exc_info=True)
             built = None
-        settings = self._services.settings
-        with writer_lock(settings.home, settings.lock_timeout):
+        with self._write_lock():
             if built is None:
                 self._write_here(building.held)
             else:

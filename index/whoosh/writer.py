@@ -19,6 +19,10 @@ from whoosh.util.numeric import byte_to_length
 
 
 class _LengthsReader(W3PerDocReader):
+    def __init__(self, storage: Any, segment: Any) -> None:  # noqa: ANN401 - Whoosh's storage and segment
+        super().__init__(storage, segment)
+        self._loaded_lengths: dict[str, Any] = {}  # field -> its lengths as array('B'), None: the field keeps none
+
     def _cached_reader(self, fieldname: str, column: Any) -> Any:  # noqa: ANN401 - Whoosh's column reader
         if fieldname not in self._readers:
             self._readers[fieldname] = super()._cached_reader(fieldname, column)  # None when there is no column
@@ -28,11 +32,10 @@ class _LengthsReader(W3PerDocReader):
         """As W3PerDocReader's (None for a document without the field), from the field's loaded lengths."""
         if docnum > self._doccount:
             raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
-        loaded: dict[str, Any] = self.__dict__.setdefault("_loaded_lengths", {})
-        if fieldname not in loaded:
+        if fieldname not in self._loaded_lengths:
             reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            loaded[fieldname] = None if reader is None else reader.load()  # array('B'): a byte a document
-        lengths = loaded[fieldname]
+            self._loaded_lengths[fieldname] = None if reader is None else reader.load()
+        lengths = self._loaded_lengths[fieldname]
         if lengths is None:
             return default
         lbyte = lengths[docnum] if docnum < len(lengths) else 0
