@@ -172,6 +172,6 @@ def damaged_words(raw_text: str, text: str) -> str:
     """Words of the raw (pre-repair) text that the repaired text lacks: the only raw words worth indexing."""
     if not raw_text or raw_text == text:
         return ""
-    known = {w.word for w in iter_words(text)}
-    extra = dict.fromkeys(w.word for w in iter_words(raw_text) if w.word not in known)
+    known = {w.lower() for w in WORD_RE.findall(text)}  # iter_words' words, without a WordSpan each
+    extra = dict.fromkeys(low for w in WORD_RE.findall(raw_text) if (low := w.lower()) not in known)
     return " ".join(extra)
