@@ -35,7 +35,7 @@ from parsers.model import Line
 from pipeline.config import Settings
 from pipeline.cpu_watch import CpuWatch
 from pipeline.errors import MissingDependencyError, OcrError, OcrTimeoutError, TooLargeError
-from pipeline.ocr_image import remove_rules
+from pipeline.ocr_image import bilevel_histogram, remove_rules, write_pbm
 
 LOW_CONFIDENCE = 55.0  # below this mean word confidence a page may be sideways or upside down
 INSTALL_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-dan"
@@ -369,14 +369,14 @@ def render_page(pdf: pdfium.PdfDocument, number: int, dpi: int, folder: Path, sc
     image = bitmap.to_pil()
     if despeckle:
         image = image.filter(ImageFilter.MedianFilter(3))
-    histogram = image.histogram()
+    bilevel = bilevel_histogram(image)
     if clean_rules:  # underlines garble the words they touch (pipeline/ocr_image.py)
-        cleaned = remove_rules(image, dpi, histogram)[0]
+        cleaned = remove_rules(image, dpi, bilevel or image.histogram())[0]
         if cleaned is not image:
-            image, histogram = cleaned, cleaned.histogram()
-    if histogram[0] + histogram[255] == image.width * image.height:
-        image = image.convert("1", dither=Image.Dither.NONE)  # black and white already: dithering costs 17 ms
-    path = folder / f"page-{number:04d}.{'pbm' if image.mode == '1' else 'pgm'}"
+            image, bilevel = cleaned, bilevel_histogram(cleaned)
+    if bilevel is not None:  # black and white already: one bit a pixel, no dithering (PIL's costs 17 ms)
+        return write_pbm(image, folder / f"page-{number:04d}.pbm")
+    path = folder / f"page-{number:04d}.pgm"
     image.save(path)  # no resolution in the file: Tesseract is told it (--dpi)
     return path
 

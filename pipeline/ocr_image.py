@@ -10,6 +10,7 @@ the search).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -131,6 +132,33 @@ def _stems(ink: np.ndarray, mask: np.ndarray, reach: int) -> np.ndarray:
         up[shift:] |= outside[:height - shift]
         down[:height - shift] |= outside[shift:]
     return mask & up & down
+
+
+def bilevel_histogram(image: Image.Image) -> list[int] | None:
+    """The histogram of a gray image holding only black and white (levels 0 and 255), else None.
+
+    Most office scans are bilevel: counted with numpy in 2 ms where PIL's `histogram()` takes 6.5 ms on a
+    200-dpi A4 page (bench/bench_ocr.py). A gray page is told by a sparse sample first, at almost no cost."""
+    if image.mode != "L":
+        return None
+    gray = np.asarray(image)
+    sample = gray[::16, ::16]
+    if np.count_nonzero(sample) != np.count_nonzero(sample == 255):
+        return None
+    black = int(np.count_nonzero(gray == 0))
+    white = int(np.count_nonzero(gray == 255))
+    if black + white != gray.size:
+        return None
+    return [black] + [0] * 254 + [white]
+
+
+def write_pbm(image: Image.Image, path: Path) -> Path:
+    """A bilevel gray image as a binary PBM (1 = black): the bytes PIL writes for `image.convert("1")`, packed
+    by numpy in under 1 ms instead of 4.5 ms for the conversion and PIL's writer."""
+    gray = np.asarray(image)
+    height, width = gray.shape
+    path.write_bytes(b"P4\n%d %d\n" % (width, height) + np.packbits(gray < 128, axis=1).tobytes())
+    return path
 
 
 def remove_rules(image: Image.Image, dpi: int, histogram: list[int] | None = None) -> tuple[Image.Image, RuleCleaning]:

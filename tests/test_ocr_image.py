@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.ocr_image import remove_rules, rule_mask
+from pipeline.ocr_image import bilevel_histogram, remove_rules, rule_mask, write_pbm
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 DPI = 200
@@ -92,3 +92,17 @@ def test_the_sampled_row_search_finds_every_run_the_full_search_finds() -> None:
         for length, rows in itertools.product((20, 61, 120, 163), (0, 1, 2)):
             assert np.array_equal(_long_spread_runs(mask, length, rows), _runs_at_least(_spread(mask, rows), length)), \
                 (density, length, rows)
+
+
+def test_bilevel_pages_are_told_from_gray_ones_and_written_as_pil_writes_them(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    bilevel = Image.fromarray(np.where(rng.random((301, 203)) < 0.1, 0, 255).astype(np.uint8), mode="L")
+    assert bilevel_histogram(bilevel) == bilevel.histogram()
+    for where in ((16, 32), (5, 7)):  # one gray pixel, in the sparse sample (every 16th) or only in the full count
+        gray = bilevel.copy()
+        gray.putpixel(where, 128)
+        assert bilevel_histogram(gray) is None
+    assert bilevel_histogram(bilevel.convert("1")) is None  # not a gray image: PIL's own path
+    ours = write_pbm(bilevel, tmp_path / "ours.pbm").read_bytes()
+    bilevel.convert("1", dither=Image.Dither.NONE).save(tmp_path / "pil.pbm")
+    assert ours == (tmp_path / "pil.pbm").read_bytes()
