@@ -129,13 +129,19 @@ def _home_option(func):  # noqa: ANN001, ANN202
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, to_queue: bool, workers: int | None) -> None:
     """Ingest PDF files and folders (recursively). Unchanged files are skipped."""
-    from pipeline.ingest import find_pdfs, ingest_paths
-
     ctx.obj["workers"] = workers
-
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    if not to_queue and (len(paths) > 1 or paths[0].is_dir()):
+        settings = _settings(ctx)
+        if settings.workers > 1:  # the pool's workers get ready while this process imports (pipeline/forkserver.py)
+            from pipeline import forkserver
+
+            forkserver.start(settings.lexicon_dir)
+
+    from pipeline.ingest import find_pdfs, ingest_paths
+
     if to_queue:
         _enqueue(ctx, list(find_pdfs(paths)), as_json)
         return
@@ -175,7 +181,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, to_queue:
             if bar is not None:  # counted when a file is done, not when the pool takes it
                 bar.update(1, Path(result.path))
 
-        ingest_paths(files, services, on_result=report)
+        try:
+            ingest_paths(files, services, on_result=report)
+        finally:
+            from pipeline import forkserver
+
+            forkserver.stop()
     pages.clear()
     click.echo(summary.line(time.monotonic() - started), err=True)
     ctx.exit(EXIT_FAILED if summary.failed else EXIT_OK)

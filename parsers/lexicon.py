@@ -215,7 +215,13 @@ class Lexicon:
         """The lexicon, its word sets then moved out of the garbage collector's sight (`gc.freeze`): they hold
         millions of words for the life of the process, and every full collection walked them all (a pool
         worker's Whoosh analysis ran 2.5 times slower, its reading 1.3 times, bench/bench_ingest.py)."""
-        lexicon = cls(load_lexicon_data(cache_dir), extra)
+        return cls.of(load_lexicon_data(cache_dir), extra)
+
+    @classmethod
+    def of(cls, data: LexiconData, extra: Iterable[str] = ()) -> Lexicon:
+        """The lexicon of word sets loaded already (a forkserver's, pipeline/worker_preload.py), frozen out of
+        the collector's sight as `load` does."""
+        lexicon = cls(data, extra)
         gc.freeze()
         return lexicon
 

@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PREFIX = "moedearkiv-ocr-"
-_OWNED = re.compile(rf"^{PREFIX}(\d+)$")
+MP_PREFIX = "moedearkiv-mp-"  # the forkserver's socket folder (pipeline/forkserver.py)
+_OWNED = re.compile(rf"^(?:{PREFIX}|{MP_PREFIX})(\d+)$")
 
 
 def pid_alive(pid: int) -> bool:
@@ -36,9 +37,10 @@ def pid_alive(pid: int) -> bool:
 
 
 def sweep_stale(root: Path) -> list[Path]:
-    """Remove `moedearkiv-ocr-<pid>` folders under `root` whose owner process is dead; returns them."""
+    """Remove `moedearkiv-ocr-<pid>` (and `moedearkiv-mp-<pid>`) folders under `root` whose owner process is
+    dead; returns them."""
     removed = []
-    for folder in root.glob(f"{PREFIX}*"):
+    for folder in root.glob("moedearkiv-*"):
         match = _OWNED.match(folder.name)
         if match and folder.is_dir() and not pid_alive(int(match.group(1))):
             shutil.rmtree(folder, ignore_errors=True)

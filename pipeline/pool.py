@@ -11,8 +11,9 @@ processes, so there are never more Tesseract processes than `workers`. The paren
 batch are analysed and written as a segment by a worker (one more job in the pool) while the parent stores on.
 A single big scan is read in-process, its pages spread over all `workers` Tesseract processes (pipeline/ocr.py);
 in a batch each document worker takes one core. The lexicon is built once (in a short-lived child, if the
-machine's cache has none) before the pool starts; the parent loads it from the cache and the forked workers
-share it.
+machine's cache has none) before the pool starts. The `ingest` command forks the workers from a forkserver
+that loaded it while the parent was still starting (pipeline/forkserver.py); otherwise the parent loads it
+and the workers forked from it share it.
 
 Clean exits: workers ignore SIGINT (the parent decides), are killed with the parent (PR_SET_PDEATHSIG), and
 are killed by the parent on an interrupt; their Tesseract processes work in the parent's temporary folder,
@@ -26,8 +27,8 @@ import contextlib
 import ctypes
 import gc
 import logging
-import multiprocessing
 import signal
+import sys
 import tempfile
 import traceback
 from collections import deque
@@ -39,6 +40,7 @@ from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import forkserver
 from pipeline.config import Settings
 from pipeline.errors import InputFileError, Interrupted, MoedearkivError
 from pipeline.process import ProcessedDocument
@@ -98,7 +100,6 @@ def _die_with_parent() -> None:
 
 def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, ocr_workers: int,
                   pages: SimpleQueue | None = None) -> None:
-    from parsers.repair import Repairer
     from pipeline.ocr import OcrEngine
 
     _die_with_parent()
@@ -106,11 +107,26 @@ def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = tempdir  # Tesseract's files in the parent's folder, which its cleanup sweeps
     ocr = replace(OcrEngine.from_settings(settings), workers=ocr_workers)
-    repairer = _LOADED.get(vocabulary) or Repairer.load(extra_vocabulary=vocabulary, cache_dir=settings.lexicon_dir)
+    _TOOLS.append(_Tools(settings, ocr, _repairer(settings, vocabulary)))
     _LOADED.clear()
-    _TOOLS.append(_Tools(settings, ocr, repairer))
     if pages is not None:
         _PAGES.append(pages)
+
+
+def _repairer(settings: Settings, vocabulary: frozenset[str]) -> Repairer:
+    """The parent's repairer when forked from it, else one made of the forkserver's lexicon
+    (pipeline/worker_preload.py), else one loaded here."""
+    from parsers.lexicon import Lexicon
+    from parsers.repair import Repairer
+
+    inherited = _LOADED.get(vocabulary)
+    if inherited is not None:
+        return inherited
+    preload = sys.modules.get("pipeline.worker_preload")  # only in a forkserver's worker (importing it loads)
+    data = preload.LEXICONS.get(settings.lexicon_dir) if preload is not None else None
+    if data is not None:
+        return Repairer(Lexicon.of(data, vocabulary))
+    return Repairer.load(extra_vocabulary=vocabulary, cache_dir=settings.lexicon_dir)
 
 
 def _read(path: Path, sha256: str) -> Outcome:
@@ -137,26 +153,27 @@ class DocumentPool:
     def __init__(self, settings: Settings, vocabulary: frozenset[str], size: int,
                  page_sink: PageSink | None = None) -> None:
         self.size = size
-        context = multiprocessing.get_context("fork")
-        pages = context.SimpleQueue() if page_sink else None
+        self._context = forkserver.context(settings.lexicon_dir)
+        pages = self._context.SimpleQueue() if page_sink else None
         self._feed = PageFeed(pages, page_sink) if pages is not None and page_sink else None
         self._args = (settings, vocabulary, tempfile.gettempdir(), max(1, settings.workers // size), pages)
-        self._preload(settings, vocabulary)
+        if not forkserver.preloaded(settings.lexicon_dir):
+            self._preload(settings, vocabulary)
         self._pool = self._start()
         self._jobs: dict[int, tuple[tuple[Path, str], Future[Outcome]]] = {}
         self._tickets = 0
 
     @staticmethod
     def _preload(settings: Settings, vocabulary: frozenset[str]) -> None:
-        """The lexicon loaded once, here, before the workers are forked: they share its pages instead of each
-        reading it again (0.27 CPU s a worker), and start reading at once."""
+        """The lexicon loaded once, here, before the workers are forked (no forkserver has it: a library
+        caller's pool): they share its pages instead of each reading it again (0.27 CPU s a worker)."""
         from parsers.repair import Repairer
 
         _LOADED.clear()
         _LOADED[vocabulary] = Repairer.load(extra_vocabulary=vocabulary, cache_dir=settings.lexicon_dir)
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.size, mp_context=multiprocessing.get_context("fork"),
+        return ProcessPoolExecutor(self.size, mp_context=self._context,
                                    initializer=_start_worker, initargs=self._args)
 
     @property

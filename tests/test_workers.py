@@ -91,12 +91,14 @@ def test_the_lexicon_is_built_once_per_machine_and_reused_by_a_fresh_data_folder
 
 def _descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for entry in os.listdir("/proc"):  # listed once: Path.glob looks into each pid's folder and raised when one ended
+        if not entry.isdigit():
+            continue
         try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
-        children.setdefault(ppid, []).append(int(stat.parent.name))
+        children.setdefault(ppid, []).append(int(entry))
     found: set[int] = set()
     todo = [pid]
     while todo:
@@ -131,6 +133,44 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
     assert process.returncode == 130, err
     time.sleep(0.5)
     assert not [pid for pid in seen if _alive(pid)], "a child outlived the interrupted ingest"
+
+
+def test_kill_9_of_a_parallel_ingest_leaves_no_worker_and_no_folder_behind(tmp_path: Path) -> None:
+    """The workers are forked from a forkserver (pipeline/forkserver.py), not from the ingest: they and it
+    must still die with it, and the forkserver's socket folder is swept by the next command."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    batch = [str(p) for p in BORN_DIGITAL] * 2
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(tmp_path / "h"),
+                                "ingest", "--workers", "2", *batch], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and not list(temp.glob("moedearkiv-mp-*")):
+        time.sleep(0.02)
+    while time.monotonic() < deadline and len(seen) < 4 and process.poll() is None:  # forkserver + 2 workers + more
+        seen |= _descendants(process.pid)
+        time.sleep(0.05)
+    if process.poll() is not None:
+        pytest.skip("the batch finished before the workers could be seen (machine too fast for this check)")
+    process.kill()
+    process.wait(timeout=30)
+    alive = seen
+    for _ in range(50):
+        alive = {pid for pid in alive if _alive(pid)}
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive, "a process outlived the killed ingest"
+    assert [p.name for p in temp.glob("moedearkiv-mp-*")] == [f"moedearkiv-mp-{process.pid}"]
+    assert run_in(env, tmp_path / "h", "stats").returncode == 0
+    assert not list(temp.glob("moedearkiv-mp-*")) and not list(temp.glob("moedearkiv-ocr-*"))
+
+
+def run_in(env: dict[str, str], home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), *args],
+                          capture_output=True, text=True, env=env, timeout=600)
 
 
 DIES_BEFORE_THE_INDEX_COMMIT = """
