@@ -14,7 +14,8 @@ worker (index/whoosh/segments.py) while the parent goes on storing documents; th
 at the next flush (or at the end), so the index lags one more batch behind the database, markers kept until
 then. A segment that cannot be built there (a worker died) is written by the parent as before. The last flush
 has nothing left to overlap with, so its records are split by meeting into one segment per worker (`parts`),
-built at once and committed in order: the same documents in the same order as one segment (a plain `add`),
+handed to the workers at once (beside the segment still being built, whose worker was the only busy one) and
+committed in order after it: the same documents in the same order as one segment (a plain `add`),
 in half the wall time on two cores; a parent that wrote them itself spent 0.4 of a 5-file ingest's 2.2 s there.
 """
 from __future__ import annotations
@@ -102,14 +103,16 @@ class BatchedIndex:
         if self._services._index is not self:  # noqa: SLF001 - a full reindex meanwhile read the database
             self._held.clear()
             self._drop_building()
-        self._commit_building()
         written = _records(self._held)
-        if written and self._builder is not None and not last:
-            self._building = _Building(self._builder(written), self._held, self._markers)
+        if written and self._builder is not None and last and self._parts > 1 and len(self._held) > 1:
+            split = self._start_split()  # built beside the segment still being built: the workers are free
+            self._commit_building()
+            self._commit_split(split)
             self._reset()
             return
-        if written and self._builder is not None and self._parts > 1 and len(self._held) > 1:
-            self._build_split()
+        self._commit_building()
+        if written and self._builder is not None and not last:
+            self._building = _Building(self._builder(written), self._held, self._markers)
             self._reset()
             return
         if self._held:
@@ -119,12 +122,16 @@ class BatchedIndex:
                 pending.clear(marker)
         self._reset()
 
-    def _build_split(self) -> None:
-        """The held meetings in up to `parts` runs of about equal records, each built as a segment by the builder
-        at once, then committed in order (a run of deletions only is written here); the markers go after."""
+    def _start_split(self) -> list[tuple[dict[str, list[SectionDoc]], Future[BuiltSegment] | None]]:
+        """The held meetings in up to `parts` runs of about equal records, each handed to the builder at once
+        (None for a run of deletions only)."""
         assert self._builder is not None
         runs = [(run, _records(run)) for run in split_runs(self._held, self._parts)]
-        building = [(run, self._builder(docs) if docs else None) for run, docs in runs]
+        return [(run, self._builder(docs) if docs else None) for run, docs in runs]
+
+    def _commit_split(self, building: list[tuple[dict[str, list[SectionDoc]], Future[BuiltSegment] | None]]) -> None:
+        """The split's segments committed in order (a run of deletions only is written here); the markers go
+        after."""
         for run, future in building:
             if future is None:
                 with self._write_lock():
