@@ -11,8 +11,9 @@ import re
 # what a Danish document's text is made of: Latin letters, digits, punctuation, symbols of the General Punctuation
 # to Dingbats blocks (dashes, quotes, bullets, €, arrows, box drawing), the Latin ligatures, U+F000-U+F0FF (the
 # private-use codes Word gives a Symbol-font bullet: U+F0B7) and U+FFFE (pdfium's mark for a hyphen that breaks a
-# word at the end of a line)
-_TEXT_CHARS = re.compile(r"[\s\u0020-\u024f\u2000-\u27bf\uf000-\uf0ff\ufb00-\ufb06\ufffe]")
+# word at the end of a line); this matches any other character (a clean text has none, so counting them makes no
+# list of its every character, as counting the allowed ones did: 15 ms a document, now 1)
+_FOREIGN_CHARS = re.compile(r"[^\s\u0020-\u024f\u2000-\u27bf\uf000-\uf0ff\ufb00-\ufb06\ufffe]")
 
 
 def text_noise(text: str) -> int:
@@ -26,7 +27,7 @@ def text_noise(text: str) -> int:
 
 def _foreign(text: str) -> int:
     """How many characters of `text` are outside what Danish text is written in."""
-    return len(text) - len(_TEXT_CHARS.findall(text))
+    return len(_FOREIGN_CHARS.findall(text))
 
 
 GARBLED_PER_MILLE = 10  # a page with at least 1 % such characters (and GARBLED_MIN of them) is read by OCR
