@@ -16,22 +16,30 @@ from parsers.model import Line, Page
 
 _BOLD_WEIGHT = 600
 _FONT_NAME = ctypes.create_string_buffer(256)
+_FLAGS = ctypes.c_int()
+_FLAGS_REF = ctypes.byref(_FLAGS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bold_name(name: bytes) -> bool:
+    low = name.decode("latin-1").lower()
+    return "bold" in low or "black" in low or "heavy" in low
 
 
 def _font_is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
     weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
     if weight >= _BOLD_WEIGHT:
         return True
-    flags = ctypes.c_int()
-    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, _FONT_NAME, len(_FONT_NAME), ctypes.byref(flags))
-    name = _FONT_NAME.value.decode("latin-1").lower()
-    return "bold" in name or "black" in name or "heavy" in name
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, _FONT_NAME, len(_FONT_NAME), _FLAGS_REF)
+    return _bold_name(_FONT_NAME.value)
 
 
 def _layout_lines(textpage: pdfium.PdfTextPage, text: str, page_number: int, page_height: float) -> list[Line]:
     """Split pdfium's text into lines and read size/bold/top of each line's first visible glyph."""
     lines: list[Line] = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    box = tuple(ctypes.byref(v) for v in (left, right, bottom, top))  # made once: a line reads them only
+    raw_page = textpage.raw
     prev_bottom: float | None = None
     start = 0
     for raw in text.replace("\r\n", "\n\x00").split("\n"):
@@ -44,8 +52,8 @@ def _layout_lines(textpage: pdfium.PdfTextPage, text: str, page_number: int, pag
             lines.append(Line(text="", page=page_number))
             continue
         index = offset + first
-        pdfium_c.FPDFText_GetCharBox(textpage.raw, index, *(ctypes.byref(v) for v in (left, right, bottom, top)))
-        size = round(pdfium_c.FPDFText_GetFontSize(textpage.raw, index), 1)
+        pdfium_c.FPDFText_GetCharBox(raw_page, index, *box)
+        size = round(pdfium_c.FPDFText_GetFontSize(raw_page, index), 1)
         line_top = round(page_height - top.value, 1)
         line_bottom = page_height - bottom.value
         gap = round(line_top - prev_bottom, 1) if prev_bottom is not None else None
