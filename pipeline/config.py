@@ -61,8 +61,10 @@ class Settings:
         over defaults."""
         env = os.environ if env is None else env
         home_path = Path(home or env.get("MOEDEARKIV_HOME") or DEFAULT_HOME)
-        url = db_url or env.get("MOEDEARKIV_DB") or f"sqlite:///{(home_path / 'moedearkiv.sqlite').resolve()}"
-        _check_db_url(url)
+        given = db_url or env.get("MOEDEARKIV_DB")
+        url = given or f"sqlite:///{(home_path / 'moedearkiv.sqlite').resolve()}"
+        if given:  # our own default needs no check (nor SQLAlchemy's import, 0.19 s, before a command's first step)
+            _check_db_url(url)
         workers = _number(env, "MOEDEARKIV_WORKERS", int, 0, 256) or max(1, os.cpu_count() or 1)
         values: dict[str, object] = {"workers": workers, "user_cache_dir": user_cache_dir(env)}
         if env.get("MOEDEARKIV_LOCK_TIMEOUT"):
