@@ -202,8 +202,9 @@ class Lexicon:
         for word in extra:
             if word and word[0].isalpha():
                 (extra_words if word[0].islower() else extra_names).add(word.lower())
-        self.words: frozenset[str] = data.words | extra_words
-        self.names: frozenset[str] = data.names | extra_names
+        # the loaded sets themselves when nothing is added: a copy of 700,000 words costs 20 ms a process
+        self.words: frozenset[str] = data.words | extra_words if extra_words else data.words
+        self.names: frozenset[str] = data.names | extra_names if extra_names else data.names
         self.learnt: frozenset[str] = frozenset(extra_words | extra_names)
         self.heads = data.heads
         self.tails = data.tails

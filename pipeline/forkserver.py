@@ -31,7 +31,8 @@ def start(lexicon_dir: Path) -> None:
     os.environ[LEXICON_ENV] = str(lexicon_dir)
     os.environ[PARENT_ENV] = str(os.getpid())  # the forkserver dies with this process (pipeline/worker_preload.py)
     _socket_folder()
-    multiprocessing.set_forkserver_preload(["pipeline.worker_preload"])
+    # __main__ too: imported once there, not again by each worker (multiprocessing's spawn.prepare skips it)
+    multiprocessing.set_forkserver_preload(["__main__", "pipeline.worker_preload"])
     multiprocessing.forkserver.ensure_running()
     _STARTED.append(lexicon_dir)
 

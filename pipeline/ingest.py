@@ -5,15 +5,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
 
 from index import IndexVersionError, TextIndex, open_index
 from index.engine_choice import joined_writes, reset_index
 from parsers.model import Meeting, Page
-from parsers.repair import Repairer
-from pipeline import process, steps
 from pipeline.config import Settings
 from pipeline.errors import (
     IndexOutdatedError,
@@ -23,15 +21,18 @@ from pipeline.errors import (
     WriterBusyError,
 )
 from pipeline.indexing import section_docs
-from pipeline.ocr import OcrEngine
 from pipeline.pdf import sha256_of
-from pipeline.process import ProcessedDocument, process_pdf
 from pipeline.progress import PageSink, for_file
 from pipeline.safe_store import AlreadyStored
-from pipeline.tables import FoundTable
 from pipeline.vocabulary import archive_vocabulary
 from storage.archive import Archive, Change
 from storage.index_state import mark_current, note_ingest
+
+if TYPE_CHECKING:  # a pool's parent never reads a PDF: OCR, tables and parsing are its workers' imports
+    from parsers.repair import Repairer
+    from pipeline.ocr import OcrEngine
+    from pipeline.process import ProcessedDocument
+    from pipeline.tables import FoundTable
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,22 @@ class Services:
         self.settings = settings
         self.archive = archive
         self._index = index
-        self.ocr = OcrEngine.from_settings(settings)
+        self._ocr: OcrEngine | None = None
         self._repairer: Repairer | None = None
         self.page_sink: PageSink | None = None  # OCR page counts (pipeline/progress.py), the CLI's bar or nothing
 
     @property
+    def ocr(self) -> OcrEngine:
+        if self._ocr is None:
+            from pipeline.ocr import OcrEngine
+
+            self._ocr = OcrEngine.from_settings(self.settings)
+        return self._ocr
+
+    @property
     def repairer(self) -> Repairer:
         if self._repairer is None:
+            from parsers.repair import Repairer
             from pipeline.lock import writer_lock
 
             with writer_lock(self.settings.home, self.settings.lock_timeout):  # it may write the cache folder
@@ -148,9 +158,7 @@ def ingest_file(path: Path, services: Services,
     if services.archive.status_of(sha256) == "ingested":
         return FileResult(path=str(path), status="skipped", meeting_id=services.archive.meeting_id_of(sha256))
     try:
-        ocr = services.ocr.with_progress(for_file(services.page_sink, path))
-        document = read(path, sha256) if read else process_pdf(path, ocr, services.repairer, services.settings,
-                                                               sha256=sha256)
+        document = read(path, sha256) if read else _read_here(path, sha256, services)
         change = store_once(document, services, store)
     except MissingDependencyError:  # not this file's fault: the whole batch stops (exit 3), nothing recorded
         raise
@@ -170,6 +178,13 @@ def ingest_file(path: Path, services: Services,
                       joined=change.joined, replaced=change.replaced is not None)
 
 
+def _read_here(path: Path, sha256: str, services: Services) -> ProcessedDocument:
+    from pipeline.process import process_pdf
+
+    ocr = services.ocr.with_progress(for_file(services.page_sink, path))
+    return process_pdf(path, ocr, services.repairer, services.settings, sha256=sha256)
+
+
 def record_failure(services: Services, path: Path, sha256: str, message: str) -> None:
     """Under the write lock: two ingests failing on the same file would both find no record and both insert one."""
     from pipeline.lock import writer_lock
@@ -180,17 +195,23 @@ def record_failure(services: Services, path: Path, sha256: str, message: str) ->
 
 def extract_pages(path: Path, services: Services) -> list[Page]:
     """The pages as ingest reads them (pipeline/process.py), for callers that only want the text."""
+    from pipeline import process
+
     return process.extract_pages(path, services.ocr, services.repairer, services.settings)
 
 
 def parse(path: Path, pages: list[Page], tables: list[FoundTable]) -> Meeting:
     """Items and sections from the text outside the tables; each table then joins the item it lies in."""
+    from pipeline import process
+
     return process.parse(path, pages, tables)
 
 
 def store(path: Path, sha256: str, pages: list[Page], meeting: Meeting, services: Services) -> Change:
     """Database rows and index records of one document, all or nothing. The document's meeting is rebuilt from
     all its documents, and the index gets the whole merged meeting."""
+    from pipeline import steps
+
     raw_texts = steps.section_raw_texts(meeting.items, steps.damaged_spellings(pages))
     change: Change | None = None
     try:

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING
 from pipeline import forkserver
 from pipeline.config import Settings
 from pipeline.errors import InputFileError, Interrupted, MoedearkivError
-from pipeline.process import ProcessedDocument
 from pipeline.progress import PageFeed, PageSink, for_file
 
 if TYPE_CHECKING:
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
     from parsers.repair import Repairer
     from pipeline.ingest import FileResult, Services
     from pipeline.ocr import OcrEngine
+    from pipeline.process import ProcessedDocument
 
 log = logging.getLogger(__name__)
 AHEAD = 2  # documents queued per worker: one being read, one waiting, so a worker never idles on the parent

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 
 from parsers.model import Item, Line, Page
-from parsers.repair import Repairer
 from pipeline.extract import visible_chars
-from pipeline.ocr import OcrEngine
 from pipeline.text_noise import garbled
+
+if TYPE_CHECKING:
+    from parsers.repair import Repairer
+    from pipeline.ocr import OcrEngine
 
 _DANISH_LETTER = re.compile("[æøåÆØÅ]")
 
