@@ -22,9 +22,15 @@ load the lexicon in 0.66 s. 2026-12-04: 12.3-12.8 CPU s in all (wall 6.9 s). The
 walked by every full garbage collection (a worker's Whoosh analysis 2.5x slower, its reading 1.3x): frozen out of
 the collector (gc.freeze) after loading, as are the parent's modules; Whoosh decoded a field-length byte from the file
 for each of 314,000 postings (now an array per field); a page was loaded twice and its objects walked twice in
-Python (now one load, one raw walk); the last flush's segment is split over the workers. Left: workers idle 0.6-1.2
-s each (startup: the parent alone imports and migrates for 0.6 s; the pool forked before that was slower, its
-workers importing everything again on the same two cores), storing 1.5 ms a page in the parent, Whoosh's postings.
+Python (now one load, one raw walk); the last flush's segment is split over the workers.
+2026-12-04, later: 11.4-11.7 CPU s, wall 6.0-6.2 s (the session's start, same runs alternated: 12.2-12.4 s,
+6.76 s). The workers are forked from a forkserver that `ingest` starts first thing: it imports a worker's modules
+and loads the lexicon while the parent imports and migrates (workers read from 0.65 s, were 1.1 s); the parent
+no longer imports OCR, tables and parsing (it never reads a PDF), so it has the pool at 0.42 s, was 0.66 s;
+Whoosh's Danish text postings come from index_terms without a Token each. Measured per process (process_time):
+the parent 4.0-4.3 s (storing 3.2: the meeting rebuild and copy look-up, identity's word pairs and their
+blake2b keys 0.6, SQLAlchemy's flushes 0.6), the workers' reading 4.4 s, their index segments 2.6 s, the
+forkserver 0.6 s. Left: two cores and 11.5 CPU s make 5.75 s at best, so 0.5 needs CPU cut, not idle.
 """
 from __future__ import annotations
 
