@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.confusions import SUSPECT_CHARS, Candidate, candidates
 from parsers.lexicon import Lexicon
@@ -48,8 +49,10 @@ class Option:
     direct: bool  # a listed word, not just a reading as a compound
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Crude stem for counting a word family once ('møde', 'møder', 'mødet')."""
+    """Crude stem for counting a word family once ('møde', 'møder', 'mødet'); cached: the evidence counts ask
+    it for every token of a damaged page."""
     for ending in _STEM_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
