@@ -72,10 +72,11 @@ def _socket_folder() -> Path:
     return folder
 
 
-def context(lexicon_dir: Path) -> multiprocessing.context.BaseContext:
-    """The context a pool starts its workers with: the forkserver when `start` started one for this lexicon."""
-    return multiprocessing.get_context("forkserver" if lexicon_dir in _STARTED else "fork")
-
-
 def preloaded(lexicon_dir: Path) -> bool:
+    """Whether this process started a forkserver that loads the lexicon of `lexicon_dir`."""
     return lexicon_dir in _STARTED
+
+
+def context(lexicon_dir: Path) -> multiprocessing.context.BaseContext:
+    """The context a pool starts its workers with: that forkserver, else a plain fork of this process."""
+    return multiprocessing.get_context("forkserver" if preloaded(lexicon_dir) else "fork")

@@ -179,6 +179,7 @@ def ingest_file(path: Path, services: Services,
 
 
 def _read_here(path: Path, sha256: str, services: Services) -> ProcessedDocument:
+    """process_pdf in this process (`--workers 1`, or a single file), imported only when a PDF is read here."""
     from pipeline.process import process_pdf
 
     ocr = services.ocr.with_progress(for_file(services.page_sink, path))
