@@ -27,6 +27,8 @@ import contextlib
 import ctypes
 import gc
 import logging
+import multiprocessing
+import os
 import signal
 import sys
 import tempfile
@@ -93,9 +95,16 @@ _PAGES: list[SimpleQueue] = []  # where the worker puts its OCR page counts, whe
 
 
 def _die_with_parent() -> None:
-    """PR_SET_PDEATHSIG: the kernel kills this worker when the parent dies, even by kill -9 (Linux only)."""
+    """PR_SET_PDEATHSIG: the kernel kills this worker when the process it was forked from dies, even by kill -9
+    (Linux only). One that died before this took effect is found here, and the worker exits: it would wait on its
+    call queue for good (a kill -9 of the ingest just as the forkserver forked a worker left one behind)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    preload = sys.modules.get("pipeline.worker_preload")  # forked from a forkserver, else from the ingest itself
+    forked_from = preload.FORKSERVER_PID if preload is not None else getattr(multiprocessing.parent_process(), "pid",
+                                                                               None)
+    if forked_from is not None and os.getppid() != forked_from:
+        os._exit(1)
 
 
 def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, ocr_workers: int,

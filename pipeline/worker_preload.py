@@ -31,6 +31,7 @@ from parsers.lexicon import LexiconData, load_lexicon_data  # noqa: E402
 from pipeline.forkserver import LEXICON_ENV  # noqa: E402
 
 LEXICONS: dict[Path, LexiconData] = {}  # the lexicon cache folder -> its word sets
+FORKSERVER_PID = os.getpid()  # the process every worker is forked from (pipeline/pool._die_with_parent checks it)
 
 
 def _preload() -> None:
