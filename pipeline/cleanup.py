@@ -12,6 +12,7 @@ Every command runs inside `process_guard()`:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import shutil
@@ -46,6 +47,16 @@ def sweep_stale(root: Path) -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def die_with_parent(forked_from: int | None = None) -> None:
+    """PR_SET_PDEATHSIG: the kernel kills this process when the one it was forked from dies, even by kill -9
+    (Linux only). With `forked_from`, a parent that died before this took effect is found (we were re-parented)
+    and this process exits at once, instead of waiting for work that never comes."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    if forked_from is not None and os.getppid() != forked_from:
+        os._exit(1)
 
 
 PROC = Path("/proc")

@@ -24,11 +24,9 @@ kills a worker while alone is recorded as failed.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import logging
 import multiprocessing
-import os
 import signal
 import sys
 import tempfile
@@ -43,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import forkserver
+from pipeline.cleanup import die_with_parent
 from pipeline.config import Settings
 from pipeline.errors import InputFileError, Interrupted, MoedearkivError
 from pipeline.progress import PageFeed, PageSink, for_file
@@ -95,16 +94,13 @@ _PAGES: list[SimpleQueue] = []  # where the worker puts its OCR page counts, whe
 
 
 def _die_with_parent() -> None:
-    """PR_SET_PDEATHSIG: the kernel kills this worker when the process it was forked from dies, even by kill -9
-    (Linux only). One that died before this took effect is found here, and the worker exits: it would wait on its
-    call queue for good (a kill -9 of the ingest just as the forkserver forked a worker left one behind)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    """Killed with the process this worker was forked from: the forkserver, else the ingest itself. One that
+    died before that took effect makes the worker exit: it would wait on its call queue for good (a kill -9 of
+    the ingest just as the forkserver forked a worker left one behind)."""
     preload = sys.modules.get("pipeline.worker_preload")  # forked from a forkserver, else from the ingest itself
     forked_from = preload.FORKSERVER_PID if preload is not None else getattr(multiprocessing.parent_process(), "pid",
                                                                                None)
-    if forked_from is not None and os.getppid() != forked_from:
-        os._exit(1)
+    die_with_parent(forked_from)
 
 
 def _start_worker(settings: Settings, vocabulary: frozenset[str], tempdir: str, ocr_workers: int,

@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import dataclasses
 import logging
 import multiprocessing
 import os
-import signal
 import socket
 import time
 from collections.abc import Callable
@@ -247,9 +245,9 @@ def run(settings: Settings, options: WorkerOptions, on_result: Callable[[FileRes
 
 def _child(settings: Settings, options: WorkerOptions, number: int) -> None:
     """One worker process of `--concurrency N`; killed with its parent (PR_SET_PDEATHSIG)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    from pipeline.cleanup import process_guard
+    from pipeline.cleanup import die_with_parent, process_guard
+
+    die_with_parent()
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with process_guard(watch=True), contextlib.suppress(KeyboardInterrupt):
