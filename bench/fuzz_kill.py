@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -29,16 +30,20 @@ def cli(home: Path) -> list[str]:
     return [sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home)]
 
 
+def _pids() -> list[int]:
+    """/proc listed once (Path.glob looks into each pid's folder itself and raises when one ends meanwhile)."""
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
 def tesseract_children(parent: int) -> list[int]:
     """Tesseract processes anywhere below `parent` (under a pool worker, with --workers N, they are grandchildren)."""
     parents: dict[int, int] = {}
     names: dict[int, str] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid in _pids():
         try:
-            text = stat.read_text()
+            text = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        pid = int(stat.parent.name)
         parents[pid] = int(text.rsplit(")", 1)[1].split()[1])
         names[pid] = text.split("(", 1)[1].rsplit(")", 1)[0]
 
@@ -57,10 +62,10 @@ def tesseract_children(parent: int) -> list[int]:
 def working_in(pid: int) -> list[int]:
     marker = f"moedearkiv-ocr-{pid}".encode()
     out = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for pid in _pids():
         try:
-            if marker in cmdline.read_bytes():
-                out.append(int(cmdline.parent.name))
+            if marker in Path(f"/proc/{pid}/cmdline").read_bytes():
+                out.append(pid)
         except OSError:
             continue
     return out

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from pipeline.cleanup import _children, _working_in
@@ -24,8 +25,16 @@ def test_the_process_scans_survive_processes_ending_while_they_look(tmp_path: Pa
     churners = [threading.Thread(target=churn, daemon=True) for _ in range(4)]
     for thread in churners:
         thread.start()
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", str(tmp_path / "marker")])
+    marker = tmp_path / "marker"
+    started = "import pathlib, sys, time; pathlib.Path(sys.argv[1]).touch(); time.sleep(60)"
+    sleeper = subprocess.Popen([sys.executable, "-c", started, str(marker)])
     try:
+        # Popen returns once exec has begun, but the new program's cmdline is empty until the kernel has set up its
+        # arguments: under load that window is long enough to scan in (CI hit it). Scan once the sleeper runs.
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.exists()
         for _ in range(150):
             assert _working_in(tmp_path) == [sleeper.pid]
             assert sleeper.pid in _children(os.getpid())

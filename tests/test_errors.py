@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ExitCode
+from tests import proc_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,26 +86,6 @@ def test_index_pending_is_redone_by_the_next_writer(tmp_path: Path, fixtures_dir
     assert json.loads(run(home, "search", "kommune", "--json").stdout)["total"] == before > 0
 
 
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def _children_named(parent: int, name: str) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text.rsplit(")", 1)[1].split()
-        if int(fields[1]) == parent and f"({name}" in text:
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.slow
 def test_sigterm_during_ocr_leaves_no_child_no_folder_no_failure(tmp_path: Path, fixtures_dir: Path) -> None:
     import signal
@@ -116,8 +97,8 @@ def test_sigterm_during_ocr_leaves_no_child_no_folder_no_failure(tmp_path: Path,
                              str(fixtures_dir / "pdf" / "003-scan-p1-4.pdf")], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 400  # the lexicon loads first
     def reading() -> list[int]:  # a Tesseract reading pages, not the short `--list-langs` or `--version` calls
-        return [pid for pid in _children_named(proc.pid, "tesseract")
-                if b"moedearkiv-ocr-" in _cmdline(pid)]
+        return [p.pid for p in proc_table.processes().values()
+                if p.parent == proc.pid and p.name == "tesseract" and b"moedearkiv-ocr-" in p.cmdline]
 
     while not reading() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -127,7 +108,6 @@ def test_sigterm_during_ocr_leaves_no_child_no_folder_no_failure(tmp_path: Path,
     assert proc.returncode == ExitCode.INTERRUPTED, stderr
     assert "interrupted while ingesting" in stderr and "Traceback" not in stderr
     assert not (Path(tempfile.gettempdir()) / f"moedearkiv-ocr-{proc.pid}").exists()
-    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline")
-                if f"moedearkiv-ocr-{proc.pid}".encode() in p.read_bytes()]
+    assert not [p for p in proc_table.processes().values() if f"moedearkiv-ocr-{proc.pid}".encode() in p.cmdline]
     stats = json.loads(run(home, "stats", "--json").stdout)
     assert stats["failed"] == 0 and stats["documents"] == 0

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from pipeline.page_jobs import StoredPages, decode, encode
 from pipeline.queue import advisory_lock
+from tests import proc_table
 from tests.conftest import FIXTURES, ROOT
 
 SCAN = FIXTURES / "real" / "dk_ballerup_bygningsliste_SCANNED_p1-2.pdf"  # first: a worker takes it at once
@@ -48,24 +49,8 @@ def start_worker(home: Path, db: str, log: Path) -> subprocess.Popen:
 
 def processes() -> dict[int, tuple[int, str]]:
     """pid -> (parent pid, command line) of every process, from /proc."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, IndexError, ValueError):
-            continue
-        found[int(stat.parent.name)] = (parent, cmdline)
-    return found
-
-
-def descendants(pid: int) -> set[int]:
-    table = processes()
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, (parent, _) in table.items() if parent in frontier} - found
-        found |= frontier
-    return found
+    return {pid: (process.parent, process.cmdline.replace(b"\0", b" ").decode(errors="replace"))
+            for pid, process in proc_table.processes().items()}
 
 
 def wait_for(condition, timeout: float, what: str, every: float = 0.1):  # noqa: ANN001, ANN201
@@ -113,7 +98,7 @@ def test_two_workers_one_killed_mid_job_ingest_every_document_once(pg_url: str, 
                                                    for parent, cmd in table.values())), None)
 
         victim = wait_for(ocr_running, 600, "a worker running Tesseract")
-        orphans = descendants(victim.pid)
+        orphans = proc_table.descendants(victim.pid)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
         wait_for(lambda: not any(pid in processes() and "tesseract" in processes()[pid][1] for pid in orphans), 30,

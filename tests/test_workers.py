@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import proc_table
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 BORN_DIGITAL = [FIXTURES / "pdf" / name for name in ("000.pdf", "001.pdf", "002.pdf", "004.pdf")] + sorted(
@@ -89,25 +91,6 @@ def test_the_lexicon_is_built_once_per_machine_and_reused_by_a_fresh_data_folder
     assert not (tmp_path / "second" / "cache").exists() or not list((tmp_path / "second" / "cache").glob("lex*"))
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):  # listed once: Path.glob looks into each pid's folder and raised when one ended
-        if not entry.isdigit():
-            continue
-        try:
-            ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -124,7 +107,7 @@ def test_sigterm_leaves_no_worker_behind(tmp_path: Path) -> None:
     seen: set[int] = set()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(seen) < 3 and process.poll() is None:  # watchdog + 2 workers
-        seen |= _descendants(process.pid)
+        seen |= proc_table.descendants(process.pid)
         time.sleep(0.05)
     if process.poll() is not None:
         pytest.skip("the batch finished before the workers could be seen (machine too fast for this check)")
@@ -160,7 +143,7 @@ def test_kill_9_of_a_parallel_ingest_leaves_no_worker_and_no_folder_behind(tmp_p
     while time.monotonic() < deadline and process.poll() is None and not list(temp.glob("moedearkiv-mp-*")):
         time.sleep(0.02)
     while time.monotonic() < deadline and len(seen) < 4 and process.poll() is None:  # forkserver + 2 workers + more
-        seen |= _descendants(process.pid)
+        seen |= proc_table.descendants(process.pid)
         time.sleep(0.05)
     if process.poll() is not None:
         pytest.skip("the batch finished before the workers could be seen (machine too fast for this check)")
