@@ -375,17 +375,15 @@ class Archive:
             return []
         return list(session.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.sha256)))
 
-    def _copies_of_group(self, session: Session, key: str, group_ids: list[int]) -> set[int]:
-        """Stand-alone documents that are copies of this group's documents: those sharing copy keys with them
-        (no other is read) whose best match (`_copy_of`, the rule a document arriving later meets) is this group,
-        so the meeting a piece joins does not depend on which meeting was rebuilt last."""
+    def _sharing_keys(self, session: Session, group_ids: list[int]) -> set[int]:
+        """Stand-alone documents sharing at least two copy keys with these documents: the only ones that may be
+        copies of them (one shared key can never be enough, `enough_shared`), so no other is read."""
         mine, theirs = aliased(CopyKeyRow), aliased(CopyKeyRow)
-        sharing = session.scalars(  # one shared key can never be enough (enough_shared): those are not read
+        return set(session.scalars(
             select(theirs.document_id).select_from(mine).join(theirs, theirs.key == mine.key)
             .join(DocumentRow, DocumentRow.id == theirs.document_id)
             .where(mine.document_id.in_(group_ids), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested")
-            .group_by(theirs.document_id).having(func.count(func.distinct(theirs.key)) >= 2))
-        return {doc_id for doc_id in sorted(sharing) if self._copy_of(session, session.get(DocumentRow, doc_id)) == key}
+            .group_by(theirs.document_id).having(func.count(func.distinct(theirs.key)) >= 2)))
 
     def _write_standalone(self, session: Session, row: DocumentRow) -> str:
         meeting_id = standalone_id(row.filename)
@@ -439,20 +437,21 @@ class Archive:
         for meeting_id, group in split_by_start_time(key, docs).items():
             merged = merge_meeting(meeting_id, group)
             bilag = []
-            texts = _Lazy(lambda group=group: [_word_pairs(d.text) for d in group])
+            texts = _Lazy(lambda group=group: [self._pairs.of(by_sha[d.sha256])[0] for d in group])
             copies = []
-            maybe_copies = self._copies_of_group(session, key, [by_sha[d.sha256].id for d in group])
+            sharing = self._sharing_keys(session, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
                 link = _best_link(merged, cand, self._pairs.head(cand))
                 if link is not None:
                     bilag.append((self._source_doc(cand), link or None))
                     by_sha[cand.sha256] = cand
                     continue
-                if cand.id not in maybe_copies:
-                    continue
-                source = self._source_doc(cand)
-                if any(is_copy_within(_word_pairs(source.text), t) for t in texts()):
-                    copies.append(source)
+                # a copy of this meeting's documents whose best match (`_copy_of`, the rule a document arriving
+                # later meets) is this group, so the meeting a piece joins does not depend on which meeting was
+                # rebuilt last; the cheap containment check first, the look-up only for a piece that passes it
+                if cand.id in sharing and any(is_copy_within(self._pairs.of(cand)[0], t) for t in texts()) \
+                        and self._copy_of(session, cand) == key:
+                    copies.append(self._source_doc(cand))
                     by_sha[cand.sha256] = cand
             bilag, copied = _bilag_copies(bilag)
             copies += copied
@@ -560,9 +559,9 @@ _KEY_HOLDERS = ("SELECT * FROM (SELECT c.key, c.document_id FROM copy_keys c JOI
 
 class _PairCache:
     """Word pairs, copy keys and first lines of stored documents, by (row id, sha256): a document's pages never
-    change once stored, and every store re-reads the same stand-alone documents (`_copies_of_group` asks
-    `_copy_of` of each one sharing keys with the new document, the bilag check reads each one's first lines),
-    so their pages are loaded and paired once, not per store."""
+    change once stored, and every store re-reads the same stand-alone documents (a meeting's rebuild checks
+    each one sharing keys with its documents for a copy, the bilag check reads each one's first lines), so
+    their pages are loaded and paired once, not per store."""
 
     SIZE = 24  # documents kept (a 150-page document's pairs are a few MB)
     HEADS = 20_000  # first lines kept (~400 characters each)
