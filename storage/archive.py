@@ -156,10 +156,12 @@ class Archive:
         doc = DocumentRow(path=str(path), filename=path.name, sha256=sha256, pages=len(pages), status="ingested",
                           parsed=to_json(meeting, section_raw),
                           group_key=self._item_home(session, meeting) or group_key(meeting.body, meeting.date))
-        doc.page_rows = [PageRow(number=p.number, source=p.source, text=p.text, raw_text=p.raw_text,
-                                 repairs=p.repairs, words=[list(w) for w in p.words] or None) for p in pages]
         session.add(doc)
         session.flush()
+        if pages:  # a bulk insert (see _insert_meeting); `doc.page_rows` loads them when first read
+            session.execute(insert(PageRow), [
+                {"document_id": doc.id, "number": p.number, "source": p.source, "text": p.text, "raw_text": p.raw_text,
+                 "repairs": p.repairs, "words": [list(w) for w in p.words] or None} for p in pages])
         pairs = _word_pairs("\n".join(p.text for p in pages))
         keys = self._pairs.put(doc, pairs, _copy_keys(pairs))  # its own _copy_of, when it stands alone, reads them
         if keys:
@@ -397,8 +399,7 @@ class Archive:
             session.flush()
         merged = standalone(meeting_id, self._source_doc(row))
         row.meeting_id, row.role, row.item_number = meeting_id, "document", None
-        session.add(_meeting_row(merged, {row.sha256: row.id}))
-        session.flush()
+        _insert_meeting(session, merged, {row.sha256: row.id})
         return meeting_id
 
     def _rebuild_group(self, session: Session, key: str) -> tuple[set[str], set[str]]:
@@ -462,7 +463,7 @@ class Archive:
                 if doc_row.meeting_id and doc_row.meeting_id not in old_ids:
                     old_ids.add(doc_row.meeting_id)  # a stand-alone record that now is a bilag of this meeting
                 doc_row.meeting_id, doc_row.role, doc_row.item_number = meeting_id, role.role, role.item_number
-            session.add(_meeting_row(merged, {s: r.id for s, r in by_sha.items()}))
+            _insert_meeting(session, merged, {s: r.id for s, r in by_sha.items()})
             written.add(meeting_id)
         session.flush()
         gone = old_ids - written
@@ -695,33 +696,43 @@ def _sorted_sources(docs: list[DocumentRow]) -> list[DocumentRow]:
     return sorted(docs, key=lambda d: (order.get(d.role or "", 9), d.item_number or "", d.filename, d.sha256))
 
 
-def _meeting_row(merged: MergedMeeting, doc_ids: dict[str, int]) -> MeetingRow:
+def _insert_meeting(session: Session, merged: MergedMeeting, doc_ids: dict[str, int]) -> None:
+    """The meeting's rows, by bulk inserts: the ORM's unit of work inserts row by row on SQLite to learn each
+    new id (no sentinel support there), 6,500 statements and their ORM objects on the 2,000-page batch, where
+    only the items' ids are needed, and those are read back in one query."""
     m = merged.meeting
-    return MeetingRow(
-        id=merged.meeting_id, document_id=doc_ids.get(merged.primary or ""), kind=m.kind, body=m.body, date=m.date,
-        start_time=m.start_time, location=m.location, municipality=merged.municipality,
-        toc=[{"number": t.number, "title": t.title, "page": t.page} for t in m.toc],
-        tables=[{"page": t.page, "rows": [list(r) for r in t.rows]} for t in m.tables],
-        items=[_item_row(i, item) for i, item in enumerate(merged.items)],
-        participants=[ParticipantRow(position=i, name=p.name, party=p.party, municipality=p.municipality,
-                                     status=p.status, substitute_for=p.substitute_for, role=p.role)
-                      for i, p in enumerate(m.participants)],
-    )
+    session.execute(insert(MeetingRow), [{
+        "id": merged.meeting_id, "document_id": doc_ids.get(merged.primary or ""), "kind": m.kind, "body": m.body,
+        "date": m.date, "start_time": m.start_time, "location": m.location, "municipality": merged.municipality,
+        "toc": [{"number": t.number, "title": t.title, "page": t.page} for t in m.toc],
+        "tables": [{"page": t.page, "rows": [list(r) for r in t.rows]} for t in m.tables]}])
+    if m.participants:
+        session.execute(insert(ParticipantRow), [
+            {"meeting_id": merged.meeting_id, "position": i, "name": p.name, "party": p.party,
+             "municipality": p.municipality, "status": p.status, "substitute_for": p.substitute_for, "role": p.role}
+            for i, p in enumerate(m.participants)])
+    if not merged.items:
+        return
+    session.execute(insert(ItemRow), [_item_values(merged.meeting_id, i, item) for i, item in enumerate(merged.items)])
+    item_ids = dict(session.execute(select(ItemRow.position, ItemRow.id)
+                                    .where(ItemRow.meeting_id == merged.meeting_id)).all())
+    sections = [{"item_id": item_ids[i], "position": j, "name": s.section.name, "heading": s.section.heading,
+                 "text": s.section.text, "raw_text": s.raw_text, "page_start": s.section.page_start,
+                 "page_end": s.section.page_end, "decided_on": s.decided_on, "decided_by": s.decided_by,
+                 "source": s.source}
+                for i, item in enumerate(merged.items) for j, s in enumerate(item.sections)]
+    if sections:
+        session.execute(insert(SectionRow), sections)
 
 
-def _item_row(position: int, merged: MergedItem) -> ItemRow:
+def _item_values(meeting_id: str, position: int, merged: MergedItem) -> dict[str, object]:
     item = merged.item
-    return ItemRow(
-        position=position, number=item.number, heading=item.heading, title=item.title,
-        case_number=item.case_number, case_initials=item.case_initials, closed=item.closed,
-        page_start=item.page_start, page_end=item.page_end, attachments=list(item.attachments),
-        tables=[{"page": t.page, "rows": [list(r) for r in t.rows]} for t in item.tables],
-        sources=list(merged.sources),
-        sections=[SectionRow(position=j, name=s.section.name, heading=s.section.heading, text=s.section.text,
-                             raw_text=s.raw_text, page_start=s.section.page_start, page_end=s.section.page_end,
-                             decided_on=s.decided_on, decided_by=s.decided_by, source=s.source)
-                  for j, s in enumerate(merged.sections)],
-    )
+    return {"meeting_id": meeting_id, "position": position, "number": item.number, "heading": item.heading,
+            "title": item.title, "case_number": item.case_number, "case_initials": item.case_initials,
+            "closed": item.closed, "page_start": item.page_start, "page_end": item.page_end,
+            "attachments": list(item.attachments),
+            "tables": [{"page": t.page, "rows": [list(r) for r in t.rows]} for t in item.tables],
+            "sources": list(merged.sources)}
 
 
 def _pages(rows: list[PageRow]) -> tuple[Page, ...]:
