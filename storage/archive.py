@@ -166,10 +166,8 @@ class Archive:
         keys = self._pairs.put(doc, pairs, _copy_keys(pairs))  # its own _copy_of, when it stands alone, reads them
         if keys:
             session.execute(insert(CopyKeyRow), [{"document_id": doc.id, "key": k} for k in sorted(keys)])
-        before = {r for r in session.scalars(select(DocumentRow.meeting_id).where(
-            DocumentRow.status == "ingested", DocumentRow.id != doc.id)) if r}
-        written, deleted = self._rebuild(session, anchors + [_anchor(doc)])
-        return Change(meeting_id=doc.meeting_id, role=doc.role, joined=doc.meeting_id in before,
+        written, deleted, existed = self._rebuild(session, anchors + [_anchor(doc)])
+        return Change(meeting_id=doc.meeting_id, role=doc.role, joined=doc.meeting_id in existed,
                       replaced=str(path) if older else None, written=written, deleted=deleted)
 
     def remove(self, session: Session, ident: str) -> Change:
@@ -187,7 +185,7 @@ class Archive:
             session.delete(row)
         self._pairs.clear()  # SQLite may give a removed row's id to a new one
         session.flush()
-        written, deleted = self._rebuild(session, anchors, also_gone=gone)
+        written, deleted, _existed = self._rebuild(session, anchors, also_gone=gone)
         return Change(written=written, deleted=deleted)
 
     def record_failure(self, path: Path, sha256: str, error: str) -> None:
@@ -276,9 +274,11 @@ class Archive:
                 anchors.append(("group", key))
         return anchors
 
-    def _rebuild(self, session: Session, anchors: list[tuple[str, object]],
-                 also_gone: set[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Rebuild the meetings of these groups and stand-alone documents; returns (written, deleted) ids."""
+    def _rebuild(self, session: Session, anchors: list[tuple[str, object]], also_gone: set[str] = frozenset()
+                 ) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+        """Rebuild the meetings of these groups and stand-alone documents; returns the ids (written, deleted)
+        and those of the written that some document was filed under before (a new document `joined` them:
+        told by the rebuilt documents' own former meetings, not by reading every document's meeting)."""
         written: set[str] = set()
         old: set[str] = set(also_gone)
         keys: set[str] = set()
@@ -298,19 +298,19 @@ class Archive:
             if key:
                 keys.add(key)
             else:
-                old.discard(self._write_standalone(session, row))
+                self._write_standalone(session, row)
                 written.add(row.meeting_id)  # type: ignore[arg-type]
         for key in sorted(keys):
-            new, gone = self._rebuild_group(session, key)
+            new, before = self._rebuild_group(session, key)
             written |= new
-            old |= gone
+            old |= before
         deleted = tuple(sorted(old - written))
         for meeting_id in deleted:
             row = session.get(MeetingRow, meeting_id)
             if row is not None:
                 session.delete(row)
         session.flush()
-        return tuple(sorted(written)), deleted
+        return tuple(sorted(written)), deleted, frozenset(old & written)
 
     def _source_doc(self, row: DocumentRow) -> SourceDoc:
         meeting, raw = from_json(row.parsed or {"kind": "andet"})
@@ -403,6 +403,7 @@ class Archive:
         return meeting_id
 
     def _rebuild_group(self, session: Session, key: str) -> tuple[set[str], set[str]]:
+        """(the meetings written, those its documents were filed under before: what is not written again goes)"""
         rows = session.scalars(select(DocumentRow).where(DocumentRow.group_key == key,
                                                          DocumentRow.status == "ingested")
                                .options(selectinload(DocumentRow.page_rows))).all()
@@ -430,7 +431,7 @@ class Archive:
             docs += [self._source_doc(r) for r in adopted]
         if not docs:  # the meeting is gone; its bilag stand on their own again
             freed = {self._write_standalone(session, cand) for cand in linked}
-            return freed, old_ids - freed
+            return freed, old_ids
         by_sha = {r.sha256: r for r in rows}
         candidates = session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_(None),
                                                                DocumentRow.status == "ingested")).all()
@@ -466,12 +467,11 @@ class Archive:
             _insert_meeting(session, merged, {s: r.id for s, r in by_sha.items()})
             written.add(meeting_id)
         session.flush()
-        gone = old_ids - written
         for cand in linked:  # a bilag no longer named by its meeting stands on its own again
             if cand.meeting_id not in written:
-                gone.discard(self._write_standalone(session, cand))
+                self._write_standalone(session, cand)
                 written.add(cand.meeting_id)  # type: ignore[arg-type]
-        return written, gone
+        return written, old_ids
 
     # --- read -----------------------------------------------------------------------------
 

@@ -206,3 +206,25 @@ def test_participants_names_find_the_meeting(tmp_path: Path) -> None:
     run(tmp_path, "ingest", str(ROOT / "fixtures" / "pdf" / "001.pdf"))
     hits = json.loads(run(tmp_path, "search", "Benedikte Kiær", "--json"))["hits"]
     assert any(h["meeting_id"] == "kkr-hovedstaden-2025-09-02" and h["section"] == "Deltagere" for h in hits)
+
+
+@pytest.mark.parametrize("order", [FILES, FILES[::-1]], ids=["forward", "backward"])
+def test_a_file_is_said_to_join_a_meeting_exactly_when_an_earlier_file_was_filed_under_it(
+        tmp_path: Path, order: list[Path]) -> None:
+    """The `joined meeting` note comes from the rebuilt documents' own former meetings (the archive is not read
+    whole for it). Oracle: the meeting each earlier file was filed under when it came (a meeting that existed
+    before a file was printed for some earlier file). Backward, the referat comes after its bilag and takes it in:
+    it made that meeting, it did not join it."""
+    result = CliRunner().invoke(main, ["--home", str(tmp_path), "ingest", "--workers", "1", *map(str, order)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    filed: list[tuple[str, str]] = []  # (file, the meeting it was filed under), in ingest order
+    said: set[str] = set()
+    for line in result.output.splitlines():  # each file's line, then its note
+        if line.startswith("ingested  "):
+            filed.append((Path(line.split()[1]).name, line.rsplit(" -> ", 1)[1]))
+        elif line.startswith("joined meeting"):
+            said.add(filed[-1][0])
+    expected = {name for i, (name, meeting) in enumerate(filed) if any(m == meeting for _, m in filed[:i])}
+    assert [name for name, _ in filed] == [p.name for p in order]
+    assert said == expected and expected  # forward: the referat, the three item PDFs and the bilag
