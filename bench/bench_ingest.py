@@ -12,25 +12,19 @@
    `tesseract IMG stdout -l dan` run over the same page images with the same number of processes;
 4. search latency p50/p95 on the archive built in 1.
 
-Where the time of 2. goes (CPU seconds of `ingest --workers 2` on the 2,595-page batch, 2026-12-03, by cProfile
-and py-spy, then timed without them): the parent (it alone writes SQLite and the index, in input order) had 11.0 s,
-4.5 ms a page: storing 5.4 s (the meeting rebuild 4.8 s, of which the copy look-up 1.9 s), Whoosh's analysis and
-postings 4.0 s, imports, database and the rest 1.6 s; each worker loaded the lexicon for 2.5 s, and read the PDFs
-for 2.4 ms a page (parse 47 %, text layer 17 %, repair 19 %, judging the pages 16 %). Now the parent has 5.7 s
-(storing 3.1 s, Whoosh 0.8 s for the last batch only); the workers write the index segments (1.4 ms a page) and
-load the lexicon in 0.66 s. 2026-12-04: 12.3-12.8 CPU s in all (wall 6.9 s). The lexicon's millions of words were
-walked by every full garbage collection (a worker's Whoosh analysis 2.5x slower, its reading 1.3x): frozen out of
-the collector (gc.freeze) after loading, as are the parent's modules; Whoosh decoded a field-length byte from the file
-for each of 314,000 postings (now an array per field); a page was loaded twice and its objects walked twice in
-Python (now one load, one raw walk); the last flush's segment is split over the workers.
-2026-12-04, later: 11.4-11.7 CPU s, wall 6.0-6.2 s (the session's start, same runs alternated: 12.2-12.4 s,
-6.76 s). The workers are forked from a forkserver that `ingest` starts first thing: it imports a worker's modules
-and loads the lexicon while the parent imports and migrates (workers read from 0.65 s, were 1.1 s); the parent
-no longer imports OCR, tables and parsing (it never reads a PDF), so it has the pool at 0.42 s, was 0.66 s;
-Whoosh's Danish text postings come from index_terms without a Token each. Measured per process (process_time):
-the parent 4.0-4.3 s (storing 3.2: the meeting rebuild and copy look-up, identity's word pairs and their
-blake2b keys 0.6, SQLAlchemy's flushes 0.6), the workers' reading 4.4 s, their index segments 2.6 s, the
-forkserver 0.6 s. Left: two cores and 11.5 CPU s make 5.75 s at best, so 0.5 needs CPU cut, not idle.
+Where the time of 2. goes (`ingest --workers 2` of the 2,595-page batch, 2026-12-04, stop 20; process_time
+per process, with the functions timed directly: cProfile makes Python-heavy code look 2-3x dearer): 10.5-10.9
+CPU s in all, wall 5.6-5.8 s, the two cores busy 1.8-2.0 for the whole run. The parent (it alone writes SQLite
+and hands out the index writes, in input order) 2.8-2.9 s: storing 2.2 s (the meeting rebuild 0.95, identity's
+word pairs and their blake2b keys 0.35, the meeting's rows 0.3 of which SQLite's FTS triggers 0.2, the index
+records read back 0.25), imports and migration 0.4 s before the pool. Each worker: reading 1.5 ms a page warm
+(text layer 47 %: pdfium's text page 0.33 ms, its load 0.14, our line walk 0.16; parse 36 %; repair 13 %), cold
+caches add ~15 %; the index segments ~1 ms a page (analysis 20 %, Whoosh's posting writer 32 %). The forkserver
+0.6 s (a worker's imports and the lexicon, while the parent starts). Steps of earlier sessions, in order: the
+lexicon frozen out of the garbage collector, one page load and one object walk, Whoosh's field lengths read once,
+index segments written by the workers, the forkserver, lazy imports in the parent; this one: the copy look-up
+of stand-alone documents only for those whose pairs the meeting holds, bulk inserts of a meeting's rows and a
+document's pages, the workers' results without the layout lines.
 """
 from __future__ import annotations
 
