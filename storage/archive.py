@@ -44,7 +44,7 @@ from pipeline.merge import (
 from pipeline.text_noise import text_noise
 from storage.engine import make_engine
 from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
-from storage.parsed import from_json, tables_of, to_json
+from storage.parsed import from_json, tables_json, tables_of, to_json
 
 # A store reads the word pairs of the same few documents several times over (the new document's copy keys, the
 # copy check of each group it rebuilds, each candidate's): the last few are kept. Keyed by the text itself, so
@@ -403,7 +403,8 @@ class Archive:
         return meeting_id
 
     def _rebuild_group(self, session: Session, key: str) -> tuple[set[str], set[str]]:
-        """(the meetings written, those its documents were filed under before: what is not written again goes)"""
+        """Rebuild one group's meetings; returns the ids written and the ids its documents were filed under
+        before (the caller deletes those not written again)."""
         rows = session.scalars(select(DocumentRow).where(DocumentRow.group_key == key,
                                                          DocumentRow.status == "ingested")
                                .options(selectinload(DocumentRow.page_rows))).all()
@@ -705,7 +706,7 @@ def _insert_meeting(session: Session, merged: MergedMeeting, doc_ids: dict[str, 
         "id": merged.meeting_id, "document_id": doc_ids.get(merged.primary or ""), "kind": m.kind, "body": m.body,
         "date": m.date, "start_time": m.start_time, "location": m.location, "municipality": merged.municipality,
         "toc": [{"number": t.number, "title": t.title, "page": t.page} for t in m.toc],
-        "tables": [{"page": t.page, "rows": [list(r) for r in t.rows]} for t in m.tables]}])
+        "tables": tables_json(m.tables)}])
     if m.participants:
         session.execute(insert(ParticipantRow), [
             {"meeting_id": merged.meeting_id, "position": i, "name": p.name, "party": p.party,
@@ -731,7 +732,7 @@ def _item_values(meeting_id: str, position: int, merged: MergedItem) -> dict[str
             "title": item.title, "case_number": item.case_number, "case_initials": item.case_initials,
             "closed": item.closed, "page_start": item.page_start, "page_end": item.page_end,
             "attachments": list(item.attachments),
-            "tables": [{"page": t.page, "rows": [list(r) for r in t.rows]} for t in item.tables],
+            "tables": tables_json(item.tables),
             "sources": list(merged.sources)}
 
 

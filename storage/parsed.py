@@ -4,7 +4,7 @@ from __future__ import annotations
 from parsers.model import Item, Meeting, Participant, Section, Table, TocEntry
 
 
-def _tables(tables: tuple[Table, ...]) -> list[dict]:
+def tables_json(tables: tuple[Table, ...]) -> list[dict]:
     return [{"page": t.page, "rows": [list(r) for r in t.rows]} for t in tables]
 
 
@@ -19,11 +19,11 @@ def to_json(meeting: Meeting, raw_texts: dict[tuple[int, int], str]) -> dict:
         "participants": [{"name": p.name, "party": p.party, "municipality": p.municipality, "status": p.status,
                           "substitute_for": p.substitute_for, "role": p.role} for p in meeting.participants],
         "toc": [{"number": t.number, "title": t.title, "page": t.page} for t in meeting.toc],
-        "tables": _tables(meeting.tables),
+        "tables": tables_json(meeting.tables),
         "items": [{
             "number": item.number, "title": item.title, "heading": item.heading, "case_number": item.case_number,
             "case_initials": item.case_initials, "closed": item.closed, "page_start": item.page_start,
-            "page_end": item.page_end, "attachments": list(item.attachments), "tables": _tables(item.tables),
+            "page_end": item.page_end, "attachments": list(item.attachments), "tables": tables_json(item.tables),
             "sections": [{"name": s.name, "text": s.text, "page_start": s.page_start, "page_end": s.page_end,
                           "heading": s.heading, "raw_text": raw_texts.get((i, j), "")}
                          for j, s in enumerate(item.sections)],
