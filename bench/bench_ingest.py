@@ -163,7 +163,8 @@ def load() -> str:
 def bench_batch(files: list[Path], worker_counts: list[int]) -> None:
     """Fresh data folders (the machine's lexicon cache is warm: built once per machine, before the timing)."""
     pages = sum(pages_of(p) for p in files)
-    cli(Path(tempfile.mkdtemp(prefix="bench-warm-")), "ingest", "--workers", "1", str(files[0]))  # lexicon cache
+    with tempfile.TemporaryDirectory(prefix="bench-warm-") as home:  # the lexicon cache (a folder was left per run)
+        cli(Path(home), "ingest", "--workers", "1", str(files[0]))
     print(f"generated batch: {len(files)} files, {pages} pages ({load()})")
     wall, cpu = measured(lambda: pdftotext_all(files))
     print(f"  pdftotext              {pages / wall:8.0f} pages/s   wall {wall:6.1f} s  cpu {cpu:6.1f} s   (baseline)")
