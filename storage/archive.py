@@ -618,8 +618,11 @@ _STOP = frozenset({"bilag", "notat", "referat", "dagsorden", "kommune", "udvalge
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def _tokens(text: str) -> set[str]:
-    return {w for w in slug(text).split("-") if len(w) >= 5 and not w.isdigit() and w not in _STOP}
+@lru_cache(maxsize=65_536)
+def _tokens(text: str) -> frozenset[str]:
+    """Cached: every rebuild matches each stand-alone document's name and first lines against every attachment
+    title of the meeting, and the same titles, names and heads recur from store to store."""
+    return frozenset(w for w in slug(text).split("-") if len(w) >= 5 and not w.isdigit() and w not in _STOP)
 
 
 def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meeting_date: str | None,
