@@ -47,11 +47,11 @@ def _layout_lines(textpage: pdfium.PdfTextPage, text: str, page_number: int, pag
         content = raw.replace("\x00", "")
         offset = start + (1 if raw.startswith("\x00") else 0)
         start += len(raw) + 1
-        first = next((i for i, ch in enumerate(content) if not ch.isspace()), None)
-        if first is None:
+        visible = content.lstrip()  # str.isspace's whitespace, in C: a generator over the characters cost more
+        if not visible:
             lines.append(Line(text="", page=page_number))
             continue
-        index = offset + first
+        index = offset + len(content) - len(visible)
         pdfium_c.FPDFText_GetCharBox(raw_page, index, *box)
         size = round(pdfium_c.FPDFText_GetFontSize(raw_page, index), 1)
         line_top = round(page_height - top.value, 1)
