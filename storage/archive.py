@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import false, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 from sqlalchemy.sql.elements import TextClause
@@ -27,7 +27,6 @@ from pipeline.identity import (
     piece_containment,
     quality,
     shingles,
-    slug,
     sole_holder,
     standalone_id,
     title_match,
@@ -42,8 +41,19 @@ from pipeline.merge import (
     standalone,
 )
 from pipeline.text_noise import text_noise
+from storage.bilag_link import HEAD_CHARS, attachment_words, bilag_match, document_words
 from storage.engine import make_engine
-from storage.models import CopyKeyRow, DocumentRow, ItemRow, MeetingRow, PageRow, ParticipantRow, SectionRow
+from storage.models import (
+    AttachmentWordRow,
+    CopyKeyRow,
+    DocumentRow,
+    DocumentWordRow,
+    ItemRow,
+    MeetingRow,
+    PageRow,
+    ParticipantRow,
+    SectionRow,
+)
 from storage.parsed import from_json, tables_json, tables_of, to_json
 
 # A store reads the word pairs of the same few documents several times over (the new document's copy keys, the
@@ -162,6 +172,9 @@ class Archive:
             session.execute(insert(PageRow), [
                 {"document_id": doc.id, "number": p.number, "source": p.source, "text": p.text, "raw_text": p.raw_text,
                  "repairs": p.repairs, "words": [list(w) for w in p.words] or None} for p in pages])
+        head = next((p.text[:HEAD_CHARS] for p in pages if p.number == 1), "")
+        if words := document_words(path.name, head):
+            session.execute(insert(DocumentWordRow), [{"document_id": doc.id, "word": w} for w in sorted(words)])
         pairs = _word_pairs("\n".join(p.text for p in pages))
         keys = self._pairs.put(doc, pairs, _copy_keys(pairs))  # its own _copy_of, when it stands alone, reads them
         if keys:
@@ -322,8 +335,11 @@ class Archive:
     def _linked_group(self, session: Session, row: DocumentRow) -> str | None:
         """The group of the meeting whose item attachments name this stand-alone document, if any."""
         best: tuple[float, str] | None = None
-        for meeting_id, date, body, attachments in session.execute(
-                select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)):
+        words = document_words(row.filename, self._pairs.head(row))
+        naming = select(AttachmentWordRow.item_id).where(AttachmentWordRow.word.in_(sorted(words)))
+        for meeting_id, date, body, attachments in session.execute(  # only items sharing a long word can match
+                select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)
+                .where(ItemRow.id.in_(naming))) if words else ():
             for title in attachments or []:
                 score = bilag_match(title, row.filename, self._pairs.head(row), _doc_date(row), date, body)
                 if score and (best is None or (score, meeting_id) > best):
@@ -387,6 +403,16 @@ class Archive:
             .where(mine.document_id.in_(group_ids), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested")
             .group_by(theirs.document_id).having(func.count(func.distinct(theirs.key)) >= 2)))
 
+    def _candidates(self, session: Session, docs: list[SourceDoc], sharing: set[int]) -> list[DocumentRow]:
+        """The stand-alone documents a group's rebuild may take in: those sharing a long word with one of its
+        Bilag titles (a bilag) or two copy keys with one of its documents (`sharing`: a copy); no other can be
+        either."""
+        words = attachment_words(t for d in docs for item in d.meeting.items for t in item.attachments)
+        named = select(DocumentWordRow.document_id).where(DocumentWordRow.word.in_(sorted(words)))
+        wanted = DocumentRow.id.in_(sorted(sharing)) | (DocumentRow.id.in_(named) if words else false())
+        return list(session.scalars(select(DocumentRow).where(
+            DocumentRow.group_key.is_(None), DocumentRow.status == "ingested", wanted).order_by(DocumentRow.id)))
+
     def _write_standalone(self, session: Session, row: DocumentRow) -> str:
         meeting_id = standalone_id(row.filename)
         taken = session.scalar(select(DocumentRow.id).where(DocumentRow.meeting_id == meeting_id,
@@ -434,15 +460,17 @@ class Archive:
             freed = {self._write_standalone(session, cand) for cand in linked}
             return freed, old_ids
         by_sha = {r.sha256: r for r in rows}
-        candidates = session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_(None),
-                                                               DocumentRow.status == "ingested")).all()
+        sharing_any = self._sharing_keys(session, [r.id for r in rows])
+        candidates = self._candidates(session, docs, sharing_any)
+        meetings = split_by_start_time(key, docs)
         written: set[str] = set()
-        for meeting_id, group in split_by_start_time(key, docs).items():
+        for meeting_id, group in meetings.items():
             merged = merge_meeting(meeting_id, group)
             bilag = []
             texts = _Lazy(lambda group=group: [self._pairs.of(by_sha[d.sha256])[0] for d in group])
             copies = []
-            sharing = self._sharing_keys(session, [by_sha[d.sha256].id for d in group])
+            sharing = sharing_any if len(meetings) == 1 else \
+                self._sharing_keys(session, [by_sha[d.sha256].id for d in group])
             for cand in candidates:
                 link = _best_link(merged, cand, self._pairs.head(cand))
                 if link is not None:
@@ -614,44 +642,12 @@ class UnknownIdError(MoedearkivError):
     hint = "list meeting ids with: moedearkiv meetings (documents: moedearkiv meetings --json, field sources)"
 
 
-_STOP = frozenset({"bilag", "notat", "referat", "dagsorden", "kommune", "udvalget", "forslag", "bilaget", "scanned"})
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-@lru_cache(maxsize=65_536)
-def _tokens(text: str) -> frozenset[str]:
-    """Cached: every rebuild matches each stand-alone document's name and first lines against every attachment
-    title of the meeting, and the same titles, names and heads recur from store to store."""
-    return frozenset(w for w in slug(text).split("-") if len(w) >= 5 and not w.isdigit() and w not in _STOP)
-
-
-def bilag_match(title: str, filename: str, head: str, doc_date: str | None, meeting_date: str | None,
-                body: str | None = None) -> float:
-    """How well an item's attachment title names a stand-alone document (0 = not at all).
-
-    Half of the title's words (less the meeting body's own name) must be in the file name or the document's
-    first lines, one of them a long word; an attachment does not postdate its meeting and is at most two years
-    older. A title of three or more words all found in the document's own first lines names it outright: the
-    first date such a document gives may be any it mentions (an invitation's reply-by date, an event), so it
-    does not veto that match (regression: the invitation named in Ballerup's item 1 stood alone)."""
-    wanted = _tokens(title) - _tokens(body or "")
-    if not wanted:
-        return 0.0
-    in_head = wanted & _tokens(head)
-    found = wanted & (_tokens(Path(filename).stem) | in_head)
-    if len(found) / len(wanted) < 0.5 or not any(len(w) >= 6 for w in found):
-        return 0.0
-    named_outright = len(wanted) >= 3 and in_head == wanted
-    if doc_date and meeting_date:
-        too_old = int(meeting_date[:4]) - int(doc_date[:4]) > 2
-        if too_old or (doc_date > meeting_date and not named_outright):
-            return 0.0
-    return len(found) / len(wanted)
 
 
 def _head(row: DocumentRow) -> str:
     first = next((p for p in row.page_rows if p.number == 1), None)
-    return first.text[:400] if first else ""
+    return first.text[:HEAD_CHARS] if first else ""
 
 
 def _doc_date(row: DocumentRow) -> str | None:
@@ -727,6 +723,10 @@ def _insert_meeting(session: Session, merged: MergedMeeting, doc_ids: dict[str, 
                 for i, item in enumerate(merged.items) for j, s in enumerate(item.sections)]
     if sections:
         session.execute(insert(SectionRow), sections)
+    words = [{"item_id": item_ids[i], "word": w} for i, item in enumerate(merged.items)
+             for w in sorted(attachment_words(item.item.attachments))]
+    if words:
+        session.execute(insert(AttachmentWordRow), words)
 
 
 def _item_values(meeting_id: str, position: int, merged: MergedItem) -> dict[str, object]:

@@ -62,6 +62,24 @@ class CopyKeyRow(Base):
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
 
 
+class DocumentWordRow(Base):
+    """A long word of a document's file name or first lines (storage/bilag_link.py): a meeting's Bilag titles
+    are matched only against the stand-alone documents sharing one of their words."""
+
+    __tablename__ = "document_words"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    word: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
+class AttachmentWordRow(Base):
+    """A long word of an item's Bilag titles: a stand-alone document is matched only against the items sharing
+    one of its words (storage/bilag_link.py)."""
+
+    __tablename__ = "attachment_words"
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    word: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
 class MeetingRow(Base):
     __tablename__ = "meetings"
     id: Mapped[str] = mapped_column(String(200), primary_key=True)

@@ -60,3 +60,31 @@ def test_the_revisions_form_one_line(tmp_path: Path) -> None:
     files = sorted((ROOT / "storage" / "migrations" / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
     assert [f.name[:4] for f in files] == [f"{n:04d}" for n in range(1, len(files) + 1)]
     assert head_revision() == files[-1].name[:4]
+
+
+def test_the_bilag_words_an_upgrade_fills_in_are_those_ingest_writes(tmp_path: Path) -> None:
+    """Revision 0006 backfills each item's Bilag words and each document's name and first-line words from the
+    stored rows; an archive upgraded from 0005 must hold exactly what a fresh ingest of the same files wrote."""
+    from tests.test_meeting_record import FILES
+
+    home = tmp_path / "h"
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--quiet", "--home", str(home), "ingest",
+                           "--workers", "1", *map(str, FILES)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    url = f"sqlite:///{home / 'moedearkiv.sqlite'}"
+    engine = create_engine(url)
+
+    def words() -> tuple[list, list]:
+        with engine.connect() as conn:
+            return (conn.execute(text("SELECT item_id, word FROM attachment_words ORDER BY 1, 2")).all(),
+                    conn.execute(text("SELECT document_id, word FROM document_words ORDER BY 1, 2")).all())
+
+    written = words()
+    assert written[0] and written[1]
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), "0005")
+    assert {"attachment_words", "document_words"}.isdisjoint(inspect(engine).get_table_names())
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "head")
+    assert words() == written
+    engine.dispose()
