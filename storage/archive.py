@@ -267,7 +267,11 @@ class Archive:
             return []
         ours = {i.number: i.title for d in full for i in d.meeting.items}
         adopted = []
-        for row in session.scalars(select(DocumentRow).where(DocumentRow.group_key.is_not(None),
+        # a grouped document is filed under a meeting of its group's date: the meetings' date index finds the
+        # few of that date (`group_key` ending in it alone would read every document of the archive)
+        that_day = select(MeetingRow.id).where(MeetingRow.date == date)
+        for row in session.scalars(select(DocumentRow).where(DocumentRow.meeting_id.in_(that_day),
+                                                             DocumentRow.group_key.is_not(None),
                                                              DocumentRow.group_key != key,
                                                              DocumentRow.group_key.endswith(date),
                                                              DocumentRow.status == "ingested")):
