@@ -6,7 +6,10 @@ postgres engine keeps the version in a table of its own (index/postgres/engine.p
 """
 from __future__ import annotations
 
+import fcntl
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SCHEMA_VERSION = 4
@@ -14,6 +17,7 @@ SCHEMA_VERSION = 4
 Snowball's C library (PyStemmer), which keeps the double consonant of 29 in 390,000 Danish words (`succes`, `jazz`)
 that Whoosh's Python port undid."""
 VERSION_FILE = "moedearkiv-index.json"
+CREATE_LOCK = ".moedearkiv-create.lock"
 
 
 class IndexVersionError(RuntimeError):
@@ -39,3 +43,18 @@ def version_error(where: str, found: tuple[str, int] | None, engine: str) -> Ind
     return IndexVersionError(
         f"The search index in {where} was built by engine/schema {found}, this program needs "
         f"{(engine, SCHEMA_VERSION)}: rebuild it (moedearkiv reindex).")
+
+
+@contextmanager
+def creation_lock(folder: Path) -> Iterator[None]:
+    """Held while a file engine checks its folder and creates the index in it: two processes opening a new data
+    folder at once would otherwise find each other's half-made index (the engine's files, no marker yet) and
+    stop with a version error (seen in CI: two `ingest` runs started together on one empty data folder)."""
+    try:
+        handle = open(folder / CREATE_LOCK, "a")  # noqa: SIM115 - held until the with block below ends
+    except OSError:  # a read-only folder: nothing will be created in it either
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle closes
+        yield

@@ -23,7 +23,7 @@ from index.records import merged_records
 from index.snippet import Highlight, highlight_for, section_snippet
 from index.tantivy.query import QueryBuilder
 from index.tantivy.schema import build_schema, register_analyzers, to_document
-from index.versioning import SCHEMA_VERSION, read_version, version_error, write_version
+from index.versioning import SCHEMA_VERSION, creation_lock, read_version, version_error, write_version
 
 ENGINE = "tantivy"
 FACET_SIZE = 100_000  # facet values returned per field: more than any archive has bodies or sections
@@ -50,13 +50,15 @@ class TantivyIndex(ClosesOnExit):
         """Open the index at `path`, creating it (and the folder) if missing."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        found = read_version(path)
-        if found is None and not tantivy.Index.exists(str(path)):
-            ix = tantivy.Index(build_schema(), str(path), reuse=False)
-            write_version(path, ENGINE)
-        elif found == (ENGINE, SCHEMA_VERSION):
-            ix = tantivy.Index.open(str(path))
-        else:
+        with creation_lock(path):
+            found = read_version(path)
+            if found is None and not tantivy.Index.exists(str(path)):
+                ix = tantivy.Index(build_schema(), str(path), reuse=False)
+                write_version(path, ENGINE)
+                found = (ENGINE, SCHEMA_VERSION)
+            elif found == (ENGINE, SCHEMA_VERSION):
+                ix = tantivy.Index.open(str(path))
+        if found != (ENGINE, SCHEMA_VERSION):
             raise version_error(str(path), found, ENGINE)
         register_analyzers(ix)
         return cls(path, ix, writer_mb, writer_threads)

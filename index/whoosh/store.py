@@ -19,7 +19,7 @@ from index.documents import SectionDoc
 from index.model import ClosesOnExit, SearchFilters, SearchResult
 from index.query import paging
 from index.records import RecordDelta, merged_records
-from index.versioning import SCHEMA_VERSION, VERSION_FILE, read_version, version_error, write_version
+from index.versioning import SCHEMA_VERSION, VERSION_FILE, creation_lock, read_version, version_error, write_version
 from index.whoosh.schema import build_schema, to_fields
 from index.whoosh.search import FacetColumns, run_search
 
@@ -45,10 +45,11 @@ class SearchIndex(ClosesOnExit):
         """Open the index at `path`, creating it (and the folder) if missing."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        found = read_version(path)
-        exists = whoosh_index.exists_in(str(path))
-        if found is None and not exists:
-            return cls(path, _create(path), writer_mb)
+        with creation_lock(path):
+            found = read_version(path)
+            exists = whoosh_index.exists_in(str(path))
+            if found is None and not exists:
+                return cls(path, _create(path), writer_mb)
         if found != (ENGINE, SCHEMA_VERSION) or not exists:  # another engine's folder, or another version
             raise version_error(str(path), found, ENGINE)
         return cls(path, whoosh_index.open_dir(str(path)), writer_mb)
