@@ -40,21 +40,32 @@ def vocabulary() -> list[str]:
     return sorted(words) or [f"ord{n}" for n in range(2000)]
 
 
-class Documents:
-    """Synthetic documents, seeded: each one's text is its own draw of the vocabulary."""
+# what every meeting document of a system prints (`--furniture`): headings, standard phrases, the decision line
+FURNITURE = ("Sagsfremstilling Indstilling Forvaltningen indstiller at udvalget godkender forslaget Beslutning "
+             "Godkendt som indstillet Fraværende ingen Bilag Økonomiske konsekvenser Sagen har ingen økonomiske "
+             "konsekvenser for kommunen Til efterretning Lukket punkt Underskriftsblad Mødet hævet kl")
 
-    def __init__(self, seed: int) -> None:
+
+class Documents:
+    """Synthetic documents, seeded: each one's text is its own draw of the vocabulary (with `furniture`, each
+    page also carries the same standard lines, as real templates' documents do)."""
+
+    def __init__(self, seed: int, furniture: bool = False) -> None:
         self.rng = random.Random(seed)
         self.words = vocabulary()
         self.made = 0
+        self.furniture = furniture
 
     def _text(self, n: int) -> str:
         return " ".join(self.rng.choice(self.words) for _ in range(n))
 
+    def _page(self, n: int) -> str:
+        return f"{FURNITURE} {self._text(n)}" if self.furniture else self._text(n)
+
     def next(self, standalone: bool) -> tuple[Path, str, list[Page], Meeting]:
         self.made += 1
         n = self.made
-        pages = [Page(number=k + 1, text=self._text(250)) for k in range(4)]
+        pages = [Page(number=k + 1, text=self._page(250)) for k in range(4)]
         if standalone:
             meeting = Meeting(kind="andet")
         else:
@@ -83,13 +94,15 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=5)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--db", help="a database URL (default: SQLite in a temporary folder)")
+    parser.add_argument("--furniture", action="store_true",
+                        help="every page also carries the same standard lines (their word pairs are in every document)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         url = args.db or f"sqlite:///{tmp}/archive.sqlite"
         engine = make_engine(url)
         ensure_schema(engine)
         archive = Archive(url, engine)
-        docs = Documents(args.seed)
+        docs = Documents(args.seed, args.furniture)
         base: dict[str, float] = {}
         for size in sorted(args.sizes):
             start = time.perf_counter()

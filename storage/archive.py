@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import false, func, insert, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.elements import TextClause
 
 from parsers.model import Item, Meeting, Page, Participant, Section, TocEntry
@@ -379,12 +379,7 @@ class Archive:
         asked = sorted(keys)[:QUERY_KEYS]
         if not asked:
             return []
-        holders: dict[int, list[int]] = {}
-        for start in range(0, len(asked), 100):  # SQLite allows 500 terms in a compound select
-            chunk = asked[start:start + 100]
-            params = {f"k{n}": k for n, k in enumerate(chunk)} | {"own": own_id, "lim": COMMON_KEY + 1}
-            for key, doc_id in session.execute(_key_holders(len(chunk)), params):
-                holders.setdefault(key, []).append(doc_id)
+        holders = _holders(session, asked, own_id)
         telling = [docs for docs in holders.values() if len(docs) <= COMMON_KEY]
         informative = len(asked) - (len(holders) - len(telling))
         shared: dict[int, int] = {}
@@ -398,14 +393,22 @@ class Archive:
         return list(session.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)).order_by(DocumentRow.sha256)))
 
     def _sharing_keys(self, session: Session, group_ids: list[int]) -> set[int]:
-        """Stand-alone documents sharing at least two copy keys with these documents: the only ones that may be
-        copies of them (one shared key can never be enough, `enough_shared`), so no other is read."""
-        mine, theirs = aliased(CopyKeyRow), aliased(CopyKeyRow)
-        return set(session.scalars(
-            select(theirs.document_id).select_from(mine).join(theirs, theirs.key == mine.key)
-            .join(DocumentRow, DocumentRow.id == theirs.document_id)
-            .where(mine.document_id.in_(group_ids), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested")
-            .group_by(theirs.document_id).having(func.count(func.distinct(theirs.key)) >= 2)))
+        """Stand-alone documents sharing at least two telling copy keys with these documents: the only ones that
+        may be copies of them, so no other is read. `_copy_of` judges a piece by the same keys: one shared key is
+        never enough, and a key held by more than COMMON_KEY meeting documents is boilerplate it ignores. Such a
+        key is not followed here either: a body's standard lines are in all its documents, and following their
+        keys read every stand-alone document that prints them, at every store (bench_store_scale --furniture)."""
+        keys = sorted(set(session.scalars(select(CopyKeyRow.key).where(CopyKeyRow.document_id.in_(group_ids)))))
+        holders = _holders(session, keys, own_id=-1)
+        telling = [k for k in keys if len(holders.get(k, ())) <= COMMON_KEY]
+        shared: dict[int, int] = {}
+        held = select(CopyKeyRow.document_id, func.count()).join(DocumentRow, DocumentRow.id == CopyKeyRow.document_id)
+        for start in range(0, len(telling), 500):
+            for doc_id, n in session.execute(
+                    held.where(CopyKeyRow.key.in_(telling[start:start + 500]), DocumentRow.group_key.is_(None),
+                               DocumentRow.status == "ingested").group_by(CopyKeyRow.document_id)):
+                shared[doc_id] = shared.get(doc_id, 0) + n
+        return {doc_id for doc_id, n in shared.items() if n >= 2}
 
     def _candidates(self, session: Session, docs: list[SourceDoc], sharing: set[int]) -> list[DocumentRow]:
         """The stand-alone documents a group's rebuild may take in: those sharing a long word with one of its
@@ -631,6 +634,18 @@ class _PairCache:
     def clear(self) -> None:
         self._held.clear()
         self._heads.clear()
+
+
+def _holders(session: Session, keys: list[int], own_id: int) -> dict[int, list[int]]:
+    """The meeting documents (not `own_id`) holding each key, at most COMMON_KEY + 1 per key: enough to tell a
+    boilerplate key, a bounded look-up however many documents hold it."""
+    holders: dict[int, list[int]] = {}
+    for start in range(0, len(keys), 100):  # SQLite allows 500 terms in a compound select
+        chunk = keys[start:start + 100]
+        params = {f"k{n}": k for n, k in enumerate(chunk)} | {"own": own_id, "lim": COMMON_KEY + 1}
+        for key, doc_id in session.execute(_key_holders(len(chunk)), params):
+            holders.setdefault(key, []).append(doc_id)
+    return holders
 
 
 @lru_cache(maxsize=128)
