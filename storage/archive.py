@@ -402,13 +402,15 @@ class Archive:
         holders = _holders(session, keys, own_id=-1)
         telling = [k for k in keys if len(holders.get(k, ())) <= COMMON_KEY]
         shared: dict[int, int] = {}
-        held = select(CopyKeyRow.document_id, func.count()).join(DocumentRow, DocumentRow.id == CopyKeyRow.document_id)
-        for start in range(0, len(telling), 500):
-            for doc_id, n in session.execute(
-                    held.where(CopyKeyRow.key.in_(telling[start:start + 500]), DocumentRow.group_key.is_(None),
-                               DocumentRow.status == "ingested").group_by(CopyKeyRow.document_id)):
-                shared[doc_id] = shared.get(doc_id, 0) + n
-        return {doc_id for doc_id, n in shared.items() if n >= 2}
+        for start in range(0, len(telling), 500):  # by the key index alone: a join let SQLite walk every document
+            for doc_id in session.scalars(select(CopyKeyRow.document_id).where(
+                    CopyKeyRow.key.in_(telling[start:start + 500]), CopyKeyRow.document_id.not_in(group_ids))):
+                shared[doc_id] = shared.get(doc_id, 0) + 1
+        twice = sorted(doc_id for doc_id, n in shared.items() if n >= 2)
+        if not twice:
+            return set()
+        return set(session.scalars(select(DocumentRow.id).where(
+            DocumentRow.id.in_(twice), DocumentRow.group_key.is_(None), DocumentRow.status == "ingested")))
 
     def _candidates(self, session: Session, docs: list[SourceDoc], sharing: set[int]) -> list[DocumentRow]:
         """The stand-alone documents a group's rebuild may take in: those sharing a long word with one of its
