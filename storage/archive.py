@@ -399,8 +399,10 @@ class Archive:
         key is not followed here either: a body's standard lines are in all its documents, and following their
         keys read every stand-alone document that prints them, at every store (bench_store_scale --furniture)."""
         keys = sorted(set(session.scalars(select(CopyKeyRow.key).where(CopyKeyRow.document_id.in_(group_ids)))))
-        holders = _holders(session, keys, own_id=-1)
-        telling = [k for k in keys if len(holders.get(k, ())) <= COMMON_KEY]
+        held = _held_at_most(session, keys)  # most keys have few holders of any kind: no join needed to tell
+        crowded = [k for k in keys if held.get(k, 0) > COMMON_KEY]
+        holders = _holders(session, crowded, own_id=-1)
+        telling = [k for k in keys if held.get(k, 0) <= COMMON_KEY or len(holders.get(k, ())) <= COMMON_KEY]
         shared: dict[int, int] = {}
         for start in range(0, len(telling), 500):  # by the key index alone: a join let SQLite walk every document
             for doc_id in session.scalars(select(CopyKeyRow.document_id).where(
@@ -648,6 +650,23 @@ def _holders(session: Session, keys: list[int], own_id: int) -> dict[int, list[i
         for key, doc_id in session.execute(_key_holders(len(chunk)), params):
             holders.setdefault(key, []).append(doc_id)
     return holders
+
+
+def _held_at_most(session: Session, keys: list[int]) -> dict[int, int]:
+    """How many documents hold each key, counted up to COMMON_KEY + 1 (an index-only look-up per key)."""
+    held: dict[int, int] = {}
+    for start in range(0, len(keys), 100):
+        chunk = keys[start:start + 100]
+        params = {f"k{n}": k for n, k in enumerate(chunk)} | {"lim": COMMON_KEY + 1}
+        for key, n in session.execute(_key_counts(len(chunk)), params):
+            held[key] = n
+    return held
+
+
+@lru_cache(maxsize=128)
+def _key_counts(count: int) -> TextClause:
+    return text(" UNION ALL ".join(f"SELECT :k{n} AS key, (SELECT count(*) FROM (SELECT 1 FROM copy_keys "
+                                   f"WHERE key = :k{n} LIMIT :lim) AS q{n}) AS n" for n in range(count)))
 
 
 @lru_cache(maxsize=128)
