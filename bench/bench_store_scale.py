@@ -1,6 +1,6 @@
 """Storing one more document into archives of growing size: does a store's cost grow with the archive?
 
-    .venv/bin/python bench/bench_store_scale.py [--sizes 250 1000 4000] [--probes 5] [--db URL]
+    .venv/bin/python bench/bench_store_scale.py [--sizes 250 1000 4000] [--probes 5] [--db URL] [--furniture]
 
 One archive grows to each size in turn (synthetic documents stored as ingest stores them: four in five are
 meeting documents of a body and date, with Bilag lists; one in five stands alone, with no body or date, as an

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import false, func, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.elements import TextClause
 
@@ -339,13 +339,14 @@ class Archive:
     def _linked_group(self, session: Session, row: DocumentRow) -> str | None:
         """The group of the meeting whose item attachments name this stand-alone document, if any."""
         best: tuple[float, str] | None = None
-        words = document_words(row.filename, self._pairs.head(row))
+        head = self._pairs.head(row)
+        words = document_words(row.filename, head)
         naming = select(AttachmentWordRow.item_id).where(AttachmentWordRow.word.in_(sorted(words)))
         for meeting_id, date, body, attachments in session.execute(  # only items sharing a long word can match
                 select(MeetingRow.id, MeetingRow.date, MeetingRow.body, ItemRow.attachments).join(ItemRow)
                 .where(ItemRow.id.in_(naming))) if words else ():
             for title in attachments or []:
-                score = bilag_match(title, row.filename, self._pairs.head(row), _doc_date(row), date, body)
+                score = bilag_match(title, row.filename, head, _doc_date(row), date, body)
                 if score and (best is None or (score, meeting_id) > best):
                     best = (score, meeting_id)
         if best is None:
@@ -644,23 +645,23 @@ def _holders(session: Session, keys: list[int], own_id: int) -> dict[int, list[i
     """The meeting documents (not `own_id`) holding each key, at most COMMON_KEY + 1 per key: enough to tell a
     boilerplate key, a bounded look-up however many documents hold it."""
     holders: dict[int, list[int]] = {}
-    for start in range(0, len(keys), 100):  # SQLite allows 500 terms in a compound select
-        chunk = keys[start:start + 100]
-        params = {f"k{n}": k for n, k in enumerate(chunk)} | {"own": own_id, "lim": COMMON_KEY + 1}
-        for key, doc_id in session.execute(_key_holders(len(chunk)), params):
-            holders.setdefault(key, []).append(doc_id)
+    for key, doc_id in _per_key(session, _key_holders, keys, own=own_id):
+        holders.setdefault(key, []).append(doc_id)
     return holders
 
 
 def _held_at_most(session: Session, keys: list[int]) -> dict[int, int]:
     """How many documents hold each key, counted up to COMMON_KEY + 1 (an index-only look-up per key)."""
-    held: dict[int, int] = {}
-    for start in range(0, len(keys), 100):
+    return {key: n for key, n in _per_key(session, _key_counts, keys)}
+
+
+def _per_key(session: Session, statement: Callable[[int], TextClause], keys: list[int],
+             **params: object) -> Iterator[Row]:
+    """The rows of a per-key statement (`statement(count)`, bounded by :lim per key) for all `keys`."""
+    for start in range(0, len(keys), 100):  # SQLite allows 500 terms in a compound select
         chunk = keys[start:start + 100]
-        params = {f"k{n}": k for n, k in enumerate(chunk)} | {"lim": COMMON_KEY + 1}
-        for key, n in session.execute(_key_counts(len(chunk)), params):
-            held[key] = n
-    return held
+        values = {f"k{n}": k for n, k in enumerate(chunk)} | {"lim": COMMON_KEY + 1} | params
+        yield from session.execute(statement(len(chunk)), values)
 
 
 @lru_cache(maxsize=128)
